@@ -1,0 +1,1 @@
+"""Exporters: read the board domain model (:mod:`exporters.board`) and return bytes."""

@@ -1,0 +1,48 @@
+"""API fixtures: the ASGI app through TestClient (lifespan runs: migrations, OCR, worker)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+
+
+@pytest.fixture
+def settings(data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir, ocr_workers=1)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def meeting(client: TestClient) -> dict[str, Any]:
+    wg = client.post("/api/workgroups", json={"name": "BPR推進WG"}).json()
+    r = client.post(
+        "/api/meetings",
+        json={"workgroup_id": wg["id"], "title": "窓口業務フロー検討", "held_on": "2026-11-20",
+              "facilitator": "事務局 佐藤", "place": "第3会議室"},
+    )
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def wait_photo(client: TestClient, photo_id: int, timeout: float = 120.0) -> dict[str, Any]:
+    """Poll the photo until the worker has finished with it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/photos/{photo_id}").json()
+        if body["status"] in ("done", "failed"):
+            return dict(body)
+        time.sleep(0.1)
+    raise AssertionError(f"photo {photo_id} still {body['status']} after {timeout}s")
