@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import inspect as sa_inspect
+
 from exporters.board import Board, BoardLane, BoardLink, BoardNote
 from vision.types import Quad
 
@@ -105,9 +107,9 @@ def link_public(row: models.Link) -> schemas.LinkPublic:
 def snapshot(row: models.Base) -> dict[str, Any]:
     """A row's column values as JSON-safe data, for the audit log."""
     out: dict[str, Any] = {}
-    for col in row.__table__.columns:
-        value = getattr(row, col.key)
-        out[col.key] = value.isoformat() if hasattr(value, "isoformat") else value
+    for attr in sa_inspect(row).mapper.column_attrs:
+        value = getattr(row, attr.key)
+        out[attr.key] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
 
 
@@ -146,8 +148,26 @@ def board_domain(
             for la in lanes
         ),
         links=tuple(
-            BoardLink(id=str(li.id), source=str(li.source_id), target=str(li.target_id),
-                      label=li.label)
+            BoardLink(
+                id=str(li.id), source=str(li.source_id), target=str(li.target_id), label=li.label
+            )
             for li in links
         ),
     )
+
+
+def public_from_snapshot(entity: str, snap: dict[str, Any]) -> dict[str, Any]:
+    """The public JSON of a row from its audit snapshot (what live clients apply)."""
+    if entity == "notes":
+        data = {k: snap.get(k) for k in schemas.NotePublic.model_fields if k != "has_image"}
+        data["has_image"] = snap.get("image_key") is not None
+        data["deleted"] = bool(snap.get("deleted"))
+        return data
+    if entity == "lanes":
+        return {k: snap.get(k) for k in schemas.LanePublic.model_fields}
+    if entity == "links":
+        return {k: snap.get(k) for k in schemas.LinkPublic.model_fields}
+    if entity == "photos":
+        keep = ("id", "meeting_id", "status", "error", "filename")
+        return {k: snap.get(k) for k in keep}
+    return {}

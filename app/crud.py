@@ -51,7 +51,9 @@ def bump_board(session: Session, *, meeting_id: int) -> None:
 # --- workgroups and meetings -------------------------------------------------------------
 
 
-def create_workgroup(session: Session, *, body: schemas.WorkgroupCreate, actor: str) -> models.Workgroup:
+def create_workgroup(
+    session: Session, *, body: schemas.WorkgroupCreate, actor: str
+) -> models.Workgroup:
     name = body.name.strip()
     if session.scalar(select(models.Workgroup).where(models.Workgroup.name == name)):
         raise ConflictError(f"ワーキンググループ「{name}」は既にあります。", code="duplicate_name")
@@ -297,9 +299,7 @@ def delete_lane(session: Session, *, lane_id: int, actor: str) -> None:
     """Delete a lane; its notes stay on the board without a lane."""
     row = get_lane(session, lane_id=lane_id)
     before = snapshot(row)
-    session.execute(
-        update(models.Note).where(models.Note.lane_id == lane_id).values(lane_id=None)
-    )
+    session.execute(update(models.Note).where(models.Note.lane_id == lane_id).values(lane_id=None))
     session.delete(row)
     session.flush()
     audit(session, actor=actor, action="delete", row=row, meeting_id=row.meeting_id, before=before)

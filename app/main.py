@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import __version__
 from .api.deps import AppState
-from .api.routes import exports, health, meetings, notes, photos, workgroups
+from .api.routes import events, exports, health, meetings, notes, photos, workgroups
 from .config import Settings, get_settings
 from .db import make_engine, make_sessionmaker
 from .errors import install_error_handlers, problem
@@ -48,7 +48,9 @@ class UploadLimit:
                 from .api.routes.photos import too_large_detail
 
                 mb = self.limit // (1024 * 1024)
-                response = problem(413, "payload_too_large", "Content Too Large", too_large_detail(mb))
+                response = problem(
+                    413, "payload_too_large", "Content Too Large", too_large_detail(mb)
+                )
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -63,7 +65,9 @@ def build_state(settings: Settings) -> tuple[AppState, InProcessWorker]:
     store = FileStore(settings.data_dir)
     ocr = build_ocr_engine(settings)
     worker = InProcessWorker(Recognizer(sessions, store, ocr), threads=settings.worker_threads)
-    state = AppState(settings=settings, db=engine, sessions=sessions, store=store, jobs=worker, ocr=ocr)
+    state = AppState(
+        settings=settings, db=engine, sessions=sessions, store=store, jobs=worker, ocr=ocr
+    )
     return state, worker
 
 
@@ -104,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
     )
     install_error_handlers(app)
-    for router in (health, workgroups, meetings, photos, notes, exports):
+    for router in (health, workgroups, meetings, photos, notes, exports, events):
         app.include_router(router.router)
     if WEB_DIR.is_dir():
         # Registered after the API so /api/* never falls through to static files.

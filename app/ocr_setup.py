@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from vision.ocr import make_engine, probe_tesseract
+
 from vision.types import OcrEngine
 
 from .config import Settings
@@ -23,4 +24,6 @@ def build_ocr_engine(settings: Settings) -> OcrEngine | None:
         return None
     info = probe_tesseract(settings.tessdata_dir)
     log.info("OCR: %s", info)
-    return make_engine(settings.ocr_engine, workers=settings.ocr_workers, tessdata=settings.tessdata_dir)
+    return make_engine(
+        settings.ocr_engine, workers=settings.ocr_workers, tessdata=settings.tessdata_dir
+    )

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import cv2
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-
 from vision.errors import VisionError
 from vision.io import decode_image
 from vision.pipeline import recognize
+
 from vision.types import OcrEngine, PhotoResult
 
 from . import crud, models
@@ -86,8 +86,14 @@ class Recognizer:
             photo.warnings = list(result.warnings)
             photo.poster_quad = quad_to_json(result.poster_quad)
             photo.processed_at = models.utcnow()
-            crud.audit(s, actor="system", action="recognize", row=photo,
-                       meeting_id=photo.meeting_id, before=None)
+            crud.audit(
+                s,
+                actor="system",
+                action="recognize",
+                row=photo,
+                meeting_id=photo.meeting_id,
+                before=None,
+            )
             crud.bump_board(s, meeting_id=photo.meeting_id)
 
     def _write_crops(self, photo_id: int, result: PhotoResult) -> dict[str, str]:
@@ -129,7 +135,9 @@ def _insert_notes(
     crop_keys: dict[str, str],
     offset: float,
 ) -> dict[str, int]:
-    top = s.scalar(select(func.max(models.Note.z)).where(models.Note.meeting_id == photo.meeting_id))
+    top = s.scalar(
+        select(func.max(models.Note.z)).where(models.Note.meeting_id == photo.meeting_id)
+    )
     z = top or 0
     ids: dict[str, int] = {}
     for note in result.notes:
@@ -162,5 +170,8 @@ def _insert_notes(
 def _insert_links(s: Session, meeting_id: int, result: PhotoResult, ids: dict[str, int]) -> None:
     for link in result.links:
         if link.source in ids and link.target in ids:
-            s.add(models.Link(meeting_id=meeting_id, source_id=ids[link.source],
-                              target_id=ids[link.target]))
+            s.add(
+                models.Link(
+                    meeting_id=meeting_id, source_id=ids[link.source], target_id=ids[link.target]
+                )
+            )

@@ -67,7 +67,7 @@ class FileStore:
                 out.flush()
                 os.fsync(out.fileno())
             key = f"originals/{digest.hexdigest()}{suffix}"
-            os.replace(tmp, self.path(key))
+            tmp.replace(self.path(key))
             _fsync_dir(self.root / "originals")
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -81,7 +81,7 @@ class FileStore:
         fd, tmp_name = tempfile.mkstemp(dir=self.root / "tmp")
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        os.replace(tmp_name, target)
+        Path(tmp_name).replace(target)
 
 
 def _fsync_dir(path: Path) -> None:

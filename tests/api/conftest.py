@@ -30,8 +30,13 @@ def meeting(client: TestClient) -> dict[str, Any]:
     wg = client.post("/api/workgroups", json={"name": "BPR推進WG"}).json()
     r = client.post(
         "/api/meetings",
-        json={"workgroup_id": wg["id"], "title": "窓口業務フロー検討", "held_on": "2026-11-20",
-              "facilitator": "事務局 佐藤", "place": "第3会議室"},
+        json={
+            "workgroup_id": wg["id"],
+            "title": "窓口業務フロー検討",
+            "held_on": "2026-11-20",
+            "facilitator": "事務局 佐藤",
+            "place": "第3会議室",
+        },
     )
     assert r.status_code == 201, r.text
     return dict(r.json())

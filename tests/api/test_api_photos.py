@@ -28,12 +28,19 @@ def _sample() -> tuple[bytes, dict[str, Any]]:
     return photo.read_bytes(), json.loads(photo.with_suffix(".json").read_text("utf-8"))
 
 
-def _upload(client: TestClient, meeting_id: int, data: bytes, name: str = "poster.jpg",
-            ctype: str = "image/jpeg") -> Any:
+def _upload(
+    client: TestClient,
+    meeting_id: int,
+    data: bytes,
+    name: str = "poster.jpg",
+    ctype: str = "image/jpeg",
+) -> Any:
     return client.post(f"/api/meetings/{meeting_id}/photos", files={"file": (name, data, ctype)})
 
 
-def test_upload_recognises_notes_onto_the_board(client: TestClient, meeting: dict[str, Any]) -> None:
+def test_upload_recognises_notes_onto_the_board(
+    client: TestClient, meeting: dict[str, Any]
+) -> None:
     data, truth = _sample()
     r = _upload(client, meeting["id"], data)
     assert r.status_code == 202, r.text
@@ -49,7 +56,16 @@ def test_upload_recognises_notes_onto_the_board(client: TestClient, meeting: dic
     assert board["width"] > 0 and board["height"] > 0
     for note in board["notes"]:
         assert 0 <= note["x"] <= board["width"] and 0 <= note["y"] <= board["height"]
-        assert note["color"] in {"yellow", "pink", "blue", "green", "orange", "purple", "white", "other"}
+        assert note["color"] in {
+            "yellow",
+            "pink",
+            "blue",
+            "green",
+            "orange",
+            "purple",
+            "white",
+            "other",
+        }
         assert len(note["quad"]) == 4 and note["has_image"]
     read = [n for n in board["notes"] if n["text"]]
     assert len(read) >= len(board["notes"]) // 2, "OCR read almost nothing"
@@ -61,9 +77,12 @@ def test_upload_recognises_notes_onto_the_board(client: TestClient, meeting: dic
 
 def test_pptx_export_has_one_shape_per_note(client: TestClient, meeting: dict[str, Any]) -> None:
     mid = meeting["id"]
-    a = client.post(f"/api/meetings/{mid}/notes", json={"x": 100, "y": 100, "text": "申請書を受付"}).json()
-    b = client.post(f"/api/meetings/{mid}/notes",
-                    json={"x": 600, "y": 100, "text": "本人確認", "color": "pink"}).json()
+    a = client.post(
+        f"/api/meetings/{mid}/notes", json={"x": 100, "y": 100, "text": "申請書を受付"}
+    ).json()
+    b = client.post(
+        f"/api/meetings/{mid}/notes", json={"x": 600, "y": 100, "text": "本人確認", "color": "pink"}
+    ).json()
     client.post(f"/api/meetings/{mid}/links", json={"source_id": a["id"], "target_id": b["id"]})
     r = client.get(f"/api/meetings/{mid}/export.pptx")
     assert r.status_code == 200
@@ -76,8 +95,9 @@ def test_pptx_export_has_one_shape_per_note(client: TestClient, meeting: dict[st
     assert connectors, "the link should be a connector"
 
 
-def test_not_an_image_is_415_and_nothing_stored(client: TestClient, meeting: dict[str, Any],
-                                                data_dir: Path) -> None:
+def test_not_an_image_is_415_and_nothing_stored(
+    client: TestClient, meeting: dict[str, Any], data_dir: Path
+) -> None:
     r = _upload(client, meeting["id"], b"%PDF-1.4 not a photo", "minutes.pdf", "application/pdf")
     assert r.status_code == 415
     assert "JPEG または PNG" in r.json()["detail"]
@@ -90,8 +110,9 @@ def test_over_the_limit_is_413_and_earlier_photos_stay(data_dir: Path) -> None:
     settings = Settings(data_dir=data_dir, max_upload_mb=1, ocr_engine="none")
     with TestClient(create_app(settings)) as client:
         wg = client.post("/api/workgroups", json={"name": "WG"}).json()
-        m = client.post("/api/meetings", json={"workgroup_id": wg["id"], "title": "t",
-                                               "held_on": "2026-11-20"}).json()
+        m = client.post(
+            "/api/meetings", json={"workgroup_id": wg["id"], "title": "t", "held_on": "2026-11-20"}
+        ).json()
         small = b"\x89PNG\r\n\x1a\n" + b"0" * 1000
         first = _upload(client, m["id"], small, "a.png", "image/png").json()
         big = b"\xff\xd8\xff" + b"0" * (3 * 1024 * 1024)
@@ -106,7 +127,9 @@ def test_over_the_limit_is_413_and_earlier_photos_stay(data_dir: Path) -> None:
         assert list((data_dir / "tmp").iterdir()) == []
 
 
-def test_corrupt_image_is_kept_and_marked_failed(client: TestClient, meeting: dict[str, Any]) -> None:
+def test_corrupt_image_is_kept_and_marked_failed(
+    client: TestClient, meeting: dict[str, Any]
+) -> None:
     data = b"\xff\xd8\xff\xe0" + b"\x00garbage" * 500
     r = _upload(client, meeting["id"], data)
     assert r.status_code == 202
@@ -125,8 +148,9 @@ def test_queued_photo_survives_a_restart(data_dir: Path) -> None:
     app = create_app(settings)
     with TestClient(app) as client:
         wg = client.post("/api/workgroups", json={"name": "WG"}).json()
-        m = client.post("/api/meetings", json={"workgroup_id": wg["id"], "title": "t",
-                                               "held_on": "2026-11-20"}).json()
+        m = client.post(
+            "/api/meetings", json={"workgroup_id": wg["id"], "title": "t", "held_on": "2026-11-20"}
+        ).json()
         state = app.state.fusen
         state.jobs.stop()  # the worker is gone: the upload is stored but waits
         pid = _upload(client, m["id"], data).json()["id"]

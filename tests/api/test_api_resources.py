@@ -40,7 +40,9 @@ def test_invalid_body_is_problem_json_in_japanese(client: TestClient) -> None:
     body = r.json()
     assert body["code"] == "validation_error" and body["status"] == 422
     assert "入力内容に誤りがあります" in body["detail"] and "name" in body["detail"]
-    r = client.post("/api/meetings", json={"workgroup_id": 1, "title": "x", "held_on": "not-a-date"})
+    r = client.post(
+        "/api/meetings", json={"workgroup_id": 1, "title": "x", "held_on": "not-a-date"}
+    )
     assert r.status_code == 422 and "held_on" in r.json()["detail"]
     assert client.post("/api/workgroups", json={"name": "a", "typo": 1}).status_code == 422
 
@@ -52,13 +54,21 @@ def test_meetings_create_get_list(client: TestClient, meeting: dict[str, Any]) -
     listed = client.get("/api/meetings", params={"workgroup_id": meeting["workgroup_id"]}).json()
     assert [m["id"] for m in listed["items"]] == [meeting["id"]]
     assert client.get("/api/meetings", params={"workgroup_id": 999}).status_code == 404
-    r = client.post("/api/meetings", json={"workgroup_id": 999, "title": "x", "held_on": "2026-01-01"})
+    r = client.post(
+        "/api/meetings", json={"workgroup_id": 999, "title": "x", "held_on": "2026-01-01"}
+    )
     assert r.status_code == 404 and "見つかりません" in r.json()["detail"]
 
 
 def test_unknown_ids_are_404(client: TestClient) -> None:
-    for path in ("/api/meetings/999", "/api/meetings/999/board", "/api/photos/999",
-                 "/api/photos/999/original", "/api/notes/999/image", "/api/meetings/999/export.pptx"):
+    for path in (
+        "/api/meetings/999",
+        "/api/meetings/999/board",
+        "/api/photos/999",
+        "/api/photos/999/original",
+        "/api/notes/999/image",
+        "/api/meetings/999/export.pptx",
+    ):
         r = client.get(path)
         assert r.status_code == 404, path
         assert r.json()["detail"]
@@ -78,15 +88,24 @@ def test_note_edit_with_versions_and_conflict(client: TestClient, meeting: dict[
     assert stale.status_code == 409
     assert stale.json()["current"]["text"] == "本人確認"
     assert client.get(f"/api/notes/{note['id']}").json()["text"] == "本人確認"
-    assert client.patch(f"/api/notes/{note['id']}", json={"version": 2, "color": "teal"}).status_code == 422
-    assert client.patch(f"/api/notes/{note['id']}", json={"version": 2, "x": None}).status_code == 422
+    assert (
+        client.patch(f"/api/notes/{note['id']}", json={"version": 2, "color": "teal"}).status_code
+        == 422
+    )
+    assert (
+        client.patch(f"/api/notes/{note['id']}", json={"version": 2, "x": None}).status_code == 422
+    )
 
 
-def test_board_version_advances_and_delete_is_soft(client: TestClient, meeting: dict[str, Any]) -> None:
+def test_board_version_advances_and_delete_is_soft(
+    client: TestClient, meeting: dict[str, Any]
+) -> None:
     mid = meeting["id"]
     v0 = client.get(f"/api/meetings/{mid}/board").json()["version"]
     a, b = _note(client, mid), _note(client, mid, x=400, text="決裁")
-    link = client.post(f"/api/meetings/{mid}/links", json={"source_id": a["id"], "target_id": b["id"]})
+    link = client.post(
+        f"/api/meetings/{mid}/links", json={"source_id": a["id"], "target_id": b["id"]}
+    )
     assert link.status_code == 201
     board = client.get(f"/api/meetings/{mid}/board").json()
     assert board["version"] == v0 + 3
@@ -107,7 +126,9 @@ def test_links_validate_their_notes(client: TestClient, meeting: dict[str, Any])
     r = client.post(f"/api/meetings/{mid}/links", json={"source_id": a["id"], "target_id": 999})
     assert r.status_code == 404
     b = _note(client, mid)
-    link = client.post(f"/api/meetings/{mid}/links", json={"source_id": a["id"], "target_id": b["id"]})
+    link = client.post(
+        f"/api/meetings/{mid}/links", json={"source_id": a["id"], "target_id": b["id"]}
+    )
     assert client.delete(f"/api/links/{link.json()['id']}").status_code == 204
     assert client.get(f"/api/meetings/{mid}/board").json()["links"] == []
 
@@ -123,7 +144,9 @@ def test_lanes_crud_and_note_assignment(client: TestClient, meeting: dict[str, A
     assert note["lane_id"] == l2["id"]
     r = client.patch(f"/api/lanes/{l1['id']}", json={"version": 1, "label": "住民・事業者"})
     assert r.status_code == 200 and r.json()["label"] == "住民・事業者"
-    assert client.patch(f"/api/lanes/{l1['id']}", json={"version": 1, "label": "x"}).status_code == 409
+    assert (
+        client.patch(f"/api/lanes/{l1['id']}", json={"version": 1, "label": "x"}).status_code == 409
+    )
     assert client.delete(f"/api/lanes/{l2['id']}").status_code == 204
     assert client.get(f"/api/notes/{note['id']}").json()["lane_id"] is None
     r = client.patch(f"/api/notes/{note['id']}", json={"version": note["version"], "lane_id": 999})
@@ -132,13 +155,19 @@ def test_lanes_crud_and_note_assignment(client: TestClient, meeting: dict[str, A
 
 def test_every_change_is_audited(client: TestClient, meeting: dict[str, Any]) -> None:
     note = _note(client, meeting["id"])
-    client.patch(f"/api/notes/{note['id']}", json={"version": 1, "text": "修正後"},
-                 headers={"X-Fusen-User": "sato"})
+    client.patch(
+        f"/api/notes/{note['id']}",
+        json={"version": 1, "text": "修正後"},
+        headers={"X-Fusen-User": "sato"},
+    )
     client.delete(f"/api/notes/{note['id']}", headers={"X-Fusen-User": "sato"})
     state = client.app.state.fusen  # type: ignore[attr-defined]
     with state.sessions() as s:
-        events = list(s.scalars(select(AuditEvent).where(AuditEvent.entity == "notes")
-                                .order_by(AuditEvent.id)))
+        events = list(
+            s.scalars(
+                select(AuditEvent).where(AuditEvent.entity == "notes").order_by(AuditEvent.id)
+            )
+        )
     assert [e.action for e in events] == ["create", "update", "delete"]
     update = events[1]
     assert update.actor == "sato"

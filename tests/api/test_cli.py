@@ -14,8 +14,15 @@ SAMPLES = sorted((ROOT / "sample_photos").glob("*.jpg"))
 
 def _fusen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FUSEN_DATA_DIR": str(cwd / "data")}
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_extract_prints_the_documented_json(tmp_path: Path) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Response
-
 from exporters.pptx import render_pptx
+from fastapi import APIRouter, Response
 
 from ... import crud
 from ...convert import board_domain
@@ -34,5 +33,7 @@ def export_pptx(meeting_id: int, session: SessionDep) -> Response:
     )
     data = render_pptx(board)
     name = f"{meeting.held_on.isoformat()}_{meeting.title}.pptx"
-    disposition = f"attachment; filename=\"meeting-{meeting.id}.pptx\"; filename*=UTF-8''{quote(name)}"
+    disposition = (
+        f"attachment; filename=\"meeting-{meeting.id}.pptx\"; filename*=UTF-8''{quote(name)}"
+    )
     return Response(data, media_type=PPTX_TYPE, headers={"Content-Disposition": disposition})

@@ -12,7 +12,9 @@ router = APIRouter(prefix="/api/meetings", tags=["meetings"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create(body: schemas.MeetingCreate, session: SessionDep, actor: ActorDep) -> schemas.MeetingPublic:
+def create(
+    body: schemas.MeetingCreate, session: SessionDep, actor: ActorDep
+) -> schemas.MeetingPublic:
     return meeting_public(crud.create_meeting(session, body=body, actor=actor))
 
 

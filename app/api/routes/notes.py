@@ -43,7 +43,9 @@ def note_image(note_id: int, session: SessionDep, state: StateDep) -> FileRespon
     """The note's rectified crop from its photo (JPEG)."""
     note = crud.get_note(session, note_id=note_id)
     if note.image_key is None:
-        raise NotFoundError("この付せんには写真の切り抜きがありません（手で追加された付せんです）。")
+        raise NotFoundError(
+            "この付せんには写真の切り抜きがありません（手で追加された付せんです）。"
+        )
     return FileResponse(state.store.path(note.image_key), media_type="image/jpeg")
 
 

@@ -87,5 +87,7 @@ def original(photo_id: int, session: SessionDep, state: StateDep) -> FileRespons
     """The original file exactly as uploaded."""
     row = crud.get_photo(session, photo_id=photo_id)
     return FileResponse(
-        state.store.path(row.storage_key), media_type=row.content_type, filename=row.filename or None
+        state.store.path(row.storage_key),
+        media_type=row.content_type,
+        filename=row.filename or None,
     )

@@ -12,7 +12,9 @@ router = APIRouter(prefix="/api/workgroups", tags=["workgroups"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create(body: schemas.WorkgroupCreate, session: SessionDep, actor: ActorDep) -> schemas.WorkgroupPublic:
+def create(
+    body: schemas.WorkgroupCreate, session: SessionDep, actor: ActorDep
+) -> schemas.WorkgroupPublic:
     return workgroup_public(crud.create_workgroup(session, body=body, actor=actor))
 
 
