@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 RUN_PKGS := tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert fonts-noto-cjk fonts-ipaexfont-gothic
 # Tests: a real browser, LibreOffice to render exported slides, handwriting-style fonts for the
 # photo generator.
-TEST_PKGS := $(RUN_PKGS) fonts-seto fonts-kiloji chromium libreoffice-impress poppler-utils
+TEST_PKGS := $(RUN_PKGS) fonts-seto fonts-kiloji chromium libreoffice-impress poppler-utils postgresql
 
 export OMP_THREAD_LIMIT ?= 1
 

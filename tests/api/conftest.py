@@ -13,10 +13,32 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 
+from ..pg_server import PgServer, pg_bin
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    bindir = pg_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed (make test installs it)")
+    server = PgServer(bindir)
+    server.start()
+    yield server
+    server.stop()
+
 
 @pytest.fixture
-def settings(data_dir: Path) -> Settings:
-    return Settings(data_dir=data_dir, ocr_workers=1)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database the test runs on; modules parametrize it indirectly."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def settings(data_dir: Path, backend: str, request: pytest.FixtureRequest) -> Settings:
+    url = ""
+    if backend == "postgresql":
+        url = request.getfixturevalue("pg_server").new_database()
+    return Settings(data_dir=data_dir, database_url=url, ocr_workers=1)
 
 
 @pytest.fixture

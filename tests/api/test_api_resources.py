@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.models import AuditEvent
+
+# The same code on both databases the product supports.
+pytestmark = pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
 
 
 def _note(client: TestClient, meeting_id: int, **kw: Any) -> dict[str, Any]:
@@ -17,10 +21,10 @@ def _note(client: TestClient, meeting_id: int, **kw: Any) -> dict[str, Any]:
     return dict(r.json())
 
 
-def test_health_reports_engine_and_database(client: TestClient) -> None:
+def test_health_reports_engine_and_database(client: TestClient, backend: str) -> None:
     body = client.get("/api/health").json()
     assert body["status"] == "ok"
-    assert body["database"] == "sqlite"
+    assert body["database"] == backend
     assert body["ocr_engine"] != "none"
 
 
