@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from exporters.errors import ExportError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from exporters.errors import ExportError
 from vision.errors import VisionError
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from vision.ocr import make_engine, probe_tesseract
-
 from vision.types import OcrEngine
 
 from .config import Settings

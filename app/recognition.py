@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import cv2
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+
 from vision.errors import VisionError
 from vision.io import decode_image
 from vision.pipeline import recognize
-
 from vision.types import OcrEngine, PhotoResult
 
 from . import crud, models

@@ -76,7 +76,9 @@ def warp_quad(image: Image, quad: Quad | FloatArray, size: tuple[int, int]) -> I
     return np.ascontiguousarray(out, dtype=np.uint8)
 
 
-def crop_size(quad: Quad | FloatArray, *, max_side: int = 600, min_side: int = 24) -> tuple[int, int]:
+def crop_size(
+    quad: Quad | FloatArray, *, max_side: int = 600, min_side: int = 24
+) -> tuple[int, int]:
     """Pixel size for a note's rectified crop: its own size in the photo, capped at
     ``max_side`` (crops are kept for the editor and OCR, not as archives)."""
     w, h = side_lengths(quad)
@@ -87,13 +89,28 @@ def crop_size(quad: Quad | FloatArray, *, max_side: int = 600, min_side: int = 2
 def apply_homography(m: FloatArray, points: FloatArray) -> FloatArray:
     """Map N×2 points through a 3×3 homography."""
     pts = np.asarray(points, dtype=np.float64).reshape(-1, 1, 2)
-    return cv2.perspectiveTransform(pts, np.asarray(m, dtype=np.float64)).reshape(-1, 2)
+    out = cv2.perspectiveTransform(pts, np.asarray(m, dtype=np.float64))
+    return np.asarray(out, dtype=np.float64).reshape(-1, 2)
 
 
 def polygon_iou(a: Quad | FloatArray, b: Quad | FloatArray) -> float:
     """Intersection over union of two convex quads."""
-    pa = as_array(a).astype(np.float32)
-    pb = as_array(b).astype(np.float32)
-    inter, _ = cv2.intersectConvexConvex(pa, pb)
-    union = quad_area(pa) + quad_area(pb) - inter
+    qa, qb = as_array(a), as_array(b)
+    inter, _ = cv2.intersectConvexConvex(qa.astype(np.float32), qb.astype(np.float32))
+    union = quad_area(qa) + quad_area(qb) - inter
     return float(inter / union) if union > 0 else 0.0
+
+
+def local_mask(
+    shape: tuple[int, ...], quad: FloatArray, pad: int = 0
+) -> tuple[tuple[slice, slice], NDArray[np.bool_]]:
+    """The bounding box of ``quad`` (grown by ``pad``, clipped to ``shape``) as slices, and the
+    quad's filled mask inside that box: per-note work without full-image masks."""
+    h, w = shape[:2]
+    x0 = max(0, int(np.floor(quad[:, 0].min())) - pad)
+    y0 = max(0, int(np.floor(quad[:, 1].min())) - pad)
+    x1 = min(w, int(np.ceil(quad[:, 0].max())) + pad + 1)
+    y1 = min(h, int(np.ceil(quad[:, 1].max())) + pad + 1)
+    mask = np.zeros((max(1, y1 - y0), max(1, x1 - x0)), np.uint8)
+    cv2.fillConvexPoly(mask, np.round(quad - [x0, y0]).astype(np.int32), 255)
+    return (slice(y0, y1), slice(x0, x1)), mask > 0

@@ -13,8 +13,8 @@ Images are ``H×W×3`` **BGR** ``uint8`` arrays (OpenCV's layout), origin top-le
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 import numpy as np

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from exporters.pptx import render_pptx
 from fastapi import APIRouter, Response
+
+from exporters.pptx import render_pptx
 
 from ... import crud
 from ...convert import board_domain

@@ -1,0 +1,77 @@
+"""Naming a note's colour from the palette, under the photo's own light.
+
+The note's paper is compared with the poster paper around it, so a warm bulb or a blue window
+shifts both alike and the name does not change. Poster paper (模造紙) is assumed to be a
+slightly warm white; the shift that makes the measured paper that colour is applied to the note.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from vision.geometry import FloatArray, local_mask
+from vision.paper import Float32
+
+PAPER_LAB = np.array([94.0, 0.0, 5.0], dtype=np.float32)
+"""What 模造紙 looks like under neutral light (a slightly warm white)."""
+
+_REFERENCE_RGB: dict[str, tuple[tuple[int, int, int], ...]] = {
+    # Pastel, neon and pale variants of common sticky-note papers (sRGB, neutral light).
+    "yellow": ((255, 240, 120), (255, 247, 160), (250, 232, 90)),
+    "pink": ((255, 175, 200), (255, 135, 180), (250, 205, 220)),
+    "blue": ((150, 205, 240), (115, 190, 238), (190, 225, 245)),
+    "green": ((185, 232, 150), (150, 225, 110), (210, 240, 190)),
+    "orange": ((255, 185, 110), (255, 160, 80), (252, 205, 155)),
+    "purple": ((200, 175, 232), (180, 155, 222), (218, 200, 240)),
+    "white": ((250, 250, 247), (244, 246, 244)),
+}
+
+
+def _rgb_to_lab(rgb: tuple[int, int, int]) -> FloatArray:
+    px = np.array([[list(rgb)[::-1]]], dtype=np.float32) / 255.0
+    return np.asarray(cv2.cvtColor(px, cv2.COLOR_BGR2Lab)[0, 0], dtype=np.float64)
+
+
+_REFERENCES: list[tuple[str, FloatArray]] = [
+    (name, _rgb_to_lab(rgb)) for name, rgbs in _REFERENCE_RGB.items() for rgb in rgbs
+]
+
+
+def note_lab(lab: Float32, bg: Float32, quad: FloatArray) -> FloatArray:
+    """The note paper's Lab colour, corrected for the light: ink left out (darkest 40 %),
+    then shifted by what it takes to bring the surrounding poster paper to ``PAPER_LAB``."""
+    box, inside = local_mask(lab.shape, quad)
+    inside = cv2.erode(inside.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    lab, bg = lab[box], bg[box]
+    if inside.sum() < 4:
+        inside = np.ones(lab.shape[:2], bool)
+    px = lab[inside]
+    paper = px[px[:, 0] >= np.percentile(px[:, 0], 40)]
+    measured = np.median(paper, axis=0).astype(np.float64)
+    ref = np.median(bg[inside], axis=0).astype(np.float64)
+    corrected = measured.copy()
+    corrected[0] = measured[0] * PAPER_LAB[0] / max(ref[0], 1.0)
+    corrected[1:] = measured[1:] - ref[1:] + PAPER_LAB[1:]
+    corrected[0] = min(corrected[0], 100.0)
+    return corrected
+
+
+def name_colour(lab_colour: FloatArray) -> str:
+    """The palette name nearest to a light-corrected Lab colour; ``other`` when nothing is
+    close (a note paper the palette does not have)."""
+    best, best_d = "other", float("inf")
+    for name, ref in _REFERENCES:
+        d = float(
+            np.sqrt(0.3 * (lab_colour[0] - ref[0]) ** 2 + ((lab_colour[1:] - ref[1:]) ** 2).sum())
+        )
+        if d < best_d:
+            best, best_d = name, d
+    return best if best_d < 40.0 else "other"
+
+
+def lab_to_rgb(lab_colour: FloatArray) -> tuple[int, int, int]:
+    """sRGB (0-255) of a Lab colour."""
+    px = np.array([[lab_colour]], dtype=np.float32)
+    bgr = np.clip(cv2.cvtColor(px, cv2.COLOR_Lab2BGR)[0, 0] * 255.0, 0, 255)
+    return int(round(bgr[2])), int(round(bgr[1])), int(round(bgr[0]))

@@ -1,0 +1,266 @@
+"""Finding sticky notes on the working copy of a photo.
+
+Two kinds of evidence, merged:
+
+* **colour** – a note's paper differs in chroma from the poster paper around it (compared with
+  the lighting-aware paper estimate, so gradients and casts do not matter); ink inside a note
+  is filled in, thin marker lines and arrows are opened away;
+* **edges** – white and very pale notes barely differ in colour from off-white paper, but their
+  border (and soft shadow) makes a closed outline; regions enclosed by edges that are
+  note-shaped and lighter than ink are notes too.
+
+Every candidate is validated by shape (a convex quadrilateral that fills its outline) and size.
+Blobs of touching notes are split by eroding until they fall apart, then growing the parts back
+(watershed). Coordinates here are **working pixels**; the pipeline maps them to photo pixels.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from vision.geometry import FloatArray, local_mask, order_clockwise, quad_area, side_lengths
+from vision.paper import Float32
+
+log = logging.getLogger(__name__)
+
+Mask = NDArray[np.uint8]
+
+
+@dataclass(frozen=True)
+class DetectParams:
+    """Detector tuning, relative to the working copy (not settings; passed explicitly).
+
+    Attributes:
+        work_side: long side of the working copy, pixels.
+        chroma_dev: Lab chroma distance from the paper that marks coloured note paper.
+        min_side_frac: smallest note side, as a share of the working long side.
+        max_side_frac: largest note side, as a share of the working long side.
+        min_fill: contour area / quad area below which a blob is not one note.
+        max_aspect: longest / shortest side of a note.
+    """
+
+    work_side: int = 1400
+    chroma_dev: float = 11.0
+    min_side_frac: float = 0.018
+    max_side_frac: float = 0.30
+    min_fill: float = 0.86
+    max_aspect: float = 2.6
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A note found on the working copy: quad (working px, clockwise from top-left) and the
+    evidence that found it (``colour`` or ``edge``) with a 0-1 score."""
+
+    quad: FloatArray
+    source: str
+    score: float
+
+
+def detect(lab: Float32, bg: Float32, roi: Mask, params: DetectParams) -> list[Candidate]:
+    """All notes in ``roi`` (255 where notes may be), colour and edge evidence merged."""
+    h, w = lab.shape[:2]
+    long_side = max(h, w)
+    min_side = params.min_side_frac * long_side
+    colour = _colour_candidates(lab, bg, roi, params, min_side)
+    edges = _edge_candidates(lab, bg, roi, params, min_side)
+    return _merge(colour, edges)
+
+
+def _colour_candidates(
+    lab: Float32, bg: Float32, roi: Mask, params: DetectParams, min_side: float
+) -> list[Candidate]:
+    dc = np.hypot(lab[..., 1] - bg[..., 1], lab[..., 2] - bg[..., 2])
+    mask = ((dc > params.chroma_dev) & (roi > 0)).astype(np.uint8) * 255
+    mask = _fill_holes(mask)
+    k = max(3, int(min_side * 0.25) | 1)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    out: list[Candidate] = []
+    for blob in _blobs(mask):
+        for quad in _quads_of_blob(blob, params, min_side, lab.shape[:2]):
+            out.append(Candidate(quad, "colour", 0.95))
+    return out
+
+
+def _edge_candidates(
+    lab: Float32, bg: Float32, roi: Mask, params: DetectParams, min_side: float
+) -> list[Candidate]:
+    light = np.clip(lab[..., 0] * 2.55, 0, 255).astype(np.uint8)
+    light = cv2.GaussianBlur(light, (0, 0), 1.2)
+    edges = cv2.Canny(light, 8, 20)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    regions = cv2.bitwise_and(cv2.bitwise_not(edges), roi)
+    k = max(3, int(min_side * 0.2) | 1)
+    regions = cv2.morphologyEx(
+        regions, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    )
+    out: list[Candidate] = []
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(regions, connectivity=4)
+    max_side = params.max_side_frac * max(lab.shape[:2])
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if min(bw, bh) < min_side * 0.8 or max(bw, bh) > max_side or area < min_side**2 * 0.5:
+            continue
+        blob = (labels[y : y + bh, x : x + bw] == i).astype(np.uint8) * 255
+        blob = _fill_holes(blob)
+        # The enclosed region ends at the inner side of the dilated edge: grow it back.
+        blob = cv2.dilate(blob, np.ones((3, 3), np.uint8), iterations=1)
+        quad = _single_quad(blob, params, min_side)
+        if quad is None:
+            continue
+        quad = quad + np.array([x, y], dtype=np.float64)
+        if _looks_like_paper_note(lab, bg, quad):
+            out.append(Candidate(quad, "edge", 0.8))
+    return out
+
+
+def _looks_like_paper_note(lab: Float32, bg: Float32, quad: FloatArray) -> bool:
+    """A pale note is about as light as the paper (not a dark object), and its paper differs
+    from the ring just outside it (colour, lightness or a shadow), unlike a patch of poster
+    enclosed by lines and arrows."""
+    centre = quad.mean(axis=0)
+    short = max(1.0, min(side_lengths(quad)))
+    grow = max(3.0, 0.12 * short)
+    outer = centre + (quad - centre) * (1 + grow / short)
+    box, m_out = local_mask(lab.shape, outer)
+    origin = np.array([box[1].start, box[0].start], dtype=np.float64)
+    m_in = np.zeros(m_out.shape, np.uint8)
+    cv2.fillConvexPoly(m_in, np.round(quad - origin).astype(np.int32), 255)
+    lab, bg = lab[box], bg[box]
+    ring = m_out & (m_in == 0)
+    inside = m_in > 0
+    if not ring.any() or not inside.any():
+        return False
+    light_in = lab[..., 0][inside]
+    paper_in = light_in > np.percentile(light_in, 40)  # leave the ink out
+    v_in = np.median(lab[inside][paper_in], axis=0)
+    ring_px = lab[ring]
+    ring_bg = bg[ring]
+    ring_dc = np.hypot(ring_px[:, 1] - ring_bg[:, 1], ring_px[:, 2] - ring_bg[:, 2])
+    # Paper of the ring only: no ink, lines, shadow or neighbouring coloured notes.
+    plain = (ring_px[:, 0] > np.percentile(ring_px[:, 0], 40)) & (ring_dc < 8.0)
+    if plain.sum() < 10:
+        return False
+    v_ring = np.median(ring_px[plain], axis=0)
+    ref = np.median(bg[..., 0][inside])
+    if v_in[0] < ref - 6.0:
+        return False
+    diff = float(
+        np.sqrt(
+            0.5 * (v_in[0] - v_ring[0]) ** 2
+            + (v_in[1] - v_ring[1]) ** 2
+            + (v_in[2] - v_ring[2]) ** 2
+        )
+    )
+    return diff > 1.2
+
+
+def _merge(colour: list[Candidate], edges: list[Candidate]) -> list[Candidate]:
+    """Colour candidates win; an edge candidate is kept only where it overlaps no other note
+    (paper enclosed by arrows and neighbouring notes is not a note)."""
+    kept = list(colour)
+    for cand in sorted(edges, key=lambda c: -quad_area(c.quad)):
+        if all(_overlap(cand.quad, k.quad) < 0.1 for k in kept):
+            kept.append(cand)
+    return kept
+
+
+def _overlap(a: FloatArray, b: FloatArray) -> float:
+    """Intersection area over the smaller quad's area."""
+    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    return float(inter / max(1.0, min(quad_area(a), quad_area(b))))
+
+
+def _fill_holes(mask: Mask) -> Mask:
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out = np.zeros_like(mask)
+    cv2.drawContours(out, contours, -1, 255, thickness=cv2.FILLED)
+    return out
+
+
+def _blobs(mask: Mask) -> list[tuple[int, int, Mask]]:
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, _area = stats[i]
+        out.append((x, y, (labels[y : y + h, x : x + w] == i).astype(np.uint8) * 255))
+    return out
+
+
+def _quads_of_blob(
+    blob: tuple[int, int, Mask], params: DetectParams, min_side: float, shape: tuple[int, ...]
+) -> list[FloatArray]:
+    """One quad for a blob that is one note, several for touching notes, none for noise."""
+    x, y, mask = blob
+    offset = np.array([x, y], dtype=np.float64)
+    quad = _single_quad(mask, params, min_side)
+    if quad is not None:
+        return [quad + offset]
+    if mask.sum() / 255 < 2 * min_side**2:
+        return []
+    return [q + offset for q in _split(mask, params, min_side)]
+
+
+def _single_quad(mask: Mask, params: DetectParams, min_side: float) -> FloatArray | None:
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    contour = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(contour)
+    quad = _fit_quad(contour)
+    w, h = side_lengths(quad)
+    if min(w, h) < min_side or max(w, h) / max(min(w, h), 1.0) > params.max_aspect:
+        return None
+    if max(w, h) > params.max_side_frac * max(mask.shape) * 10:
+        return None
+    if area < params.min_fill * quad_area(quad):
+        return None
+    return quad
+
+
+def _fit_quad(contour: NDArray[np.int32]) -> FloatArray:
+    """Four corners of a roughly quadrilateral contour: the hull simplified to four points,
+    or its minimum-area rectangle when the hull does not simplify cleanly."""
+    hull = cv2.convexHull(contour)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.02, 0.035, 0.05, 0.07):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            return order_clockwise(approx.reshape(4, 2).astype(np.float64))
+        if len(approx) < 4:
+            break
+    box = cv2.boxPoints(cv2.minAreaRect(contour))
+    return order_clockwise(np.asarray(box, dtype=np.float64))
+
+
+def _split(mask: Mask, params: DetectParams, min_side: float) -> list[FloatArray]:
+    """Split a blob of touching notes: erode until it falls into note-sized cores, then grow
+    the cores back over the blob (watershed) and fit a quad to each part."""
+    dist = cv2.distanceTransform(mask, cv2.DIST_L2, 5)
+    peak = float(dist.max())
+    for frac in (0.5, 0.6, 0.7, 0.8):
+        cores = (dist > frac * peak).astype(np.uint8)
+        n, markers = cv2.connectedComponents(cores)
+        if n - 1 >= 2:
+            break
+    else:
+        return []
+    markers = markers.astype(np.int32) + 1
+    markers[mask == 0] = 0
+    markers[(mask > 0) & (cores == 0)] = 0
+    background = cv2.dilate(mask, np.ones((3, 3), np.uint8)) - mask
+    markers[background > 0] = 1
+    colour = cv2.cvtColor(mask, cv2.COLOR_GRAY2BGR)
+    cv2.watershed(colour, markers)
+    out = []
+    for label in range(2, n + 1):
+        part = ((markers == label) & (mask > 0)).astype(np.uint8) * 255
+        quad = _single_quad(part, params, min_side)
+        if quad is not None:
+            out.append(quad)
+    return out
