@@ -1,0 +1,94 @@
+"""Browser fixtures: the real app on a real Uvicorn server, driven by Debian's Chromium.
+
+One server and one browser per module (launching is the slow part); each test gets a fresh
+browser context so cookies, storage and open event streams never leak between tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.config import Settings
+
+from ..live_server import serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data_dir = tmp_path_factory.mktemp("web") / "data"
+    with serve(Settings(data_dir=data_dir, ocr_workers=1)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    context = browser.new_context(
+        base_url=base_url, locale="ja-JP", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()  # closes the board's event stream before the server stops
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+@pytest.fixture
+def api(base_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+def meeting(api: httpx.Client, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """A fresh meeting (its own workgroup) created through the API."""
+    wg = api.post("/api/workgroups", json={"name": f"BPR推進WG {request.node.name}"}).json()
+    r = api.post(
+        "/api/meetings",
+        json={
+            "workgroup_id": wg["id"],
+            "title": "窓口業務フロー検討",
+            "held_on": "2026-11-20",
+            "facilitator": "事務局 佐藤",
+            "place": "第3会議室",
+        },
+    )
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
