@@ -98,8 +98,10 @@ def run(ocr: bool, runs: int) -> int:
 
     settings = get_settings()
     engine = build_ocr_engine(settings) if ocr else None
-    _out(f"# Fusen bench — OCR engine: {settings.ocr_engine if ocr else 'none'}, "
-         f"{settings.ocr_workers} OCR workers")
+    _out(
+        f"# Fusen bench — OCR engine: {settings.ocr_engine if ocr else 'none'}, "
+        f"{settings.ocr_workers} OCR workers"
+    )
     _out("\n## Quality over sample_photos/ (IoU ≥ 0.5)")
     _out(format_report(evaluate(SAMPLES, engine)))
 
@@ -120,8 +122,10 @@ def run(ocr: bool, runs: int) -> int:
         big = _big_photo(Path(tmp))
         image = decode_image(big.read_bytes()).image
         _out("\n## 12 MP photo (4000×3000, 40 notes), detection + crops, no OCR")
-        _out(f"median {_median_seconds([image], None, max(3, runs)):.3f} s; "
-             f"peak {_peak_child(big, False):.0f} MB")
+        _out(
+            f"median {_median_seconds([image], None, max(3, runs)):.3f} s; "
+            f"peak {_peak_child(big, False):.0f} MB"
+        )
     return 0
 
 

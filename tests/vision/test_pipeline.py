@@ -1,0 +1,186 @@
+"""The recognition pipeline on real decoded photos (committed samples and generated ones).
+
+Real OpenCV, no OCR here (``engine=None``: OCR has its own tests); thresholds are the v1
+figures measured by ``fusen eval`` with margin, so a regression fails.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+from PIL import Image
+
+import photogen
+from app.evaluate import score_photo
+from vision.errors import ImageDecodeError, ImageTooSmallError
+from vision.geometry import order_clockwise, polygon_iou, quad_area
+from vision.io import decode_image
+from vision.pipeline import recognize
+from vision.serialize import to_extract_json
+from vision.types import BOARD_WIDTH, PALETTE
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = sorted((ROOT / "sample_photos").glob("*.jpg"))
+
+
+def _truth(photo: Path) -> dict[str, Any]:
+    return dict(json.loads(photo.with_suffix(".json").read_text("utf-8")))
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, Any]:
+    out = {}
+    for photo in SAMPLES:
+        decoded = decode_image(photo.read_bytes())
+        out[photo.stem] = (decoded, recognize(decoded.image, None), _truth(photo))
+    return out
+
+
+@pytest.mark.parametrize("name", [p.stem for p in SAMPLES])
+def test_sample_photo_notes_are_found(results: dict[str, Any], name: str) -> None:
+    decoded, result, truth = results[name]
+    assert (result.width, result.height) == (truth["width"], truth["height"])
+    score = score_photo(name, result, truth, 0.0, ocr=False)
+    # Coloured notes: every one. White notes on off-white paper are issue 3's work.
+    coloured = [n for n in truth["notes"] if n["color"] != "white"]
+    found_coloured = sum(
+        any(polygon_iou(n["quad"], f.region.quad) >= 0.5 for f in result.notes) for n in coloured
+    )
+    assert found_coloured == len(coloured), f"{name}: coloured notes missed"
+    assert score.recall >= 0.70, f"{name}: recall {score.recall:.2f}"
+    assert score.precision >= 0.94, f"{name}: precision {score.precision:.2f}"
+    assert score.mean_iou >= 0.90
+    assert score.colour_ok >= 0.9 * score.matched
+
+
+def test_totals_over_the_sample_set(results: dict[str, Any]) -> None:
+    truth = found = matched = colour = 0
+    for name, (_d, result, t) in results.items():
+        s = score_photo(name, result, t, 0.0, ocr=False)
+        truth, found, matched, colour = (
+            truth + s.truth,
+            found + s.found,
+            matched + s.matched,
+            colour + s.colour_ok,
+        )
+    assert matched / truth >= 0.88 and matched / found >= 0.98
+    assert colour / matched >= 0.97
+
+
+def test_exif_rotated_photo_is_upright(results: dict[str, Any]) -> None:
+    decoded, result, truth = results["07_exif_rotated_s107"]
+    assert decoded.orientation == 6
+    assert (decoded.width, decoded.height) == (1500, 2000)
+    assert len(result.notes) == len(truth["notes"])
+
+
+def test_poster_found_when_visible_and_not_when_cut_off(results: dict[str, Any]) -> None:
+    _d, front, t = results["01_front_s101"]
+    assert front.poster_quad is not None
+    assert polygon_iou(front.poster_quad, t["poster_quad"]) > 0.95
+    assert front.board_width == BOARD_WIDTH
+    assert front.board_height == pytest.approx(BOARD_WIDTH * 788 / 1091, rel=0.01)
+    _d, cut, _t = results["08_cut_off_s108"]
+    assert cut.poster_quad is None
+    assert cut.board_height == pytest.approx(BOARD_WIDTH * cut.height / cut.width)
+
+
+def test_board_positions_keep_the_poster_layout(results: dict[str, Any]) -> None:
+    """On the rectified poster, notes of one swimlane row line up and stay in left-to-right
+    order: the board is the poster seen front-on, even from a tilted photo."""
+    _d, result, _t = results["02_tilted_s102"]
+    assert result.poster_quad is not None
+    boxes = [n.box for n in result.notes]
+    assert all(b.x >= 0 and b.x + b.w <= result.board_width + 1 for b in boxes)
+    sizes = [b.w for b in boxes]
+    # 75 mm notes on a 1091 mm poster are ~137 units wide; perspective is removed.
+    assert np.median(sizes) == pytest.approx(BOARD_WIDTH * 75 / 1091, rel=0.15)
+    ids = [n.id for n in result.notes]
+    assert ids == [f"n{i + 1}" for i in range(len(ids))]
+
+
+def test_extract_json_shape(results: dict[str, Any]) -> None:
+    _d, result, _t = results["01_front_s101"]
+    doc = to_extract_json(result)
+    assert list(doc) == ["width", "height", "notes", "links", "lanes", "notes_lane"]
+    for note in doc["notes"]:
+        assert note["color"] in PALETTE and note["writing"] in ("horizontal", "vertical")
+        quad = np.array(note["quad"])
+        assert quad.shape == (4, 2)
+        assert np.allclose(order_clockwise(quad), quad)  # clockwise from top-left
+    json.dumps(doc)  # serialisable
+
+
+def test_generated_12mp_photo_maps_quads_to_full_resolution() -> None:
+    spec = replace(photogen.preset("front", 31), size=(4000, 3000), note_count=12)
+    rendered = photogen.render(spec)
+    result = recognize(rendered.image, None)
+    truth = rendered.truth
+    score = score_photo("12mp", result, truth, 0.0, ocr=False)
+    assert score.precision == 1.0 and score.recall >= 0.8
+    assert score.mean_iou >= 0.9
+    # Crops are rectified at the note's own resolution, capped at 600 px.
+    assert all(max(n.crop.shape[:2]) <= 600 for n in result.notes)
+    assert all(min(n.crop.shape[:2]) > 150 for n in result.notes)
+
+
+def test_photo_without_notes_gives_a_warning_not_an_error() -> None:
+    blank = np.full((900, 1200, 3), 235, np.uint8)
+    result = recognize(blank, None)
+    assert result.notes == ()
+    assert any("付せんが見つかりません" in w for w in result.warnings)
+
+
+def test_corrupt_and_tiny_images_raise_typed_errors() -> None:
+    with pytest.raises(ImageDecodeError) as exc:
+        decode_image(b"\xff\xd8\xff" + b"\x00" * 100)
+    assert exc.value.code == "image_decode_failed" and "写真" in exc.value.message
+    with pytest.raises(ImageDecodeError):
+        decode_image(b"GIF89a....")
+    buf = io.BytesIO()
+    Image.new("RGB", (200, 150), "white").save(buf, "PNG")
+    with pytest.raises(ImageTooSmallError):
+        decode_image(buf.getvalue())
+
+
+def test_truncated_jpeg_is_a_decode_error() -> None:
+    data = SAMPLES[0].read_bytes()
+    with pytest.raises(ImageDecodeError):
+        decode_image(data[: len(data) // 3])
+
+
+def test_png_with_alpha_decodes_on_white() -> None:
+    buf = io.BytesIO()
+    Image.new("RGBA", (640, 480), (0, 0, 0, 0)).save(buf, "PNG")
+    decoded = decode_image(buf.getvalue())
+    assert decoded.format == "PNG" and decoded.image.shape == (480, 640, 3)
+    assert int(decoded.image.min()) == 255
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(-1000, 1000), st.floats(-1000, 1000)), min_size=4, max_size=4))
+def test_order_clockwise_is_a_permutation_starting_top_left(pts: list[tuple[float, float]]) -> None:
+    arr = np.array(pts)
+    out = order_clockwise(arr)
+    assert sorted(map(tuple, out.tolist())) == sorted(map(tuple, arr.tolist()))
+    assert out[0].sum() == pytest.approx(arr.sum(axis=1).min())
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(st.floats(1, 500), st.floats(1, 500), st.floats(-50, 50), st.floats(-50, 50))
+def test_iou_of_shifted_rectangles(w: float, h: float, dx: float, dy: float) -> None:
+    a = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=float)
+    b = a + [dx, dy]
+    inter = max(0.0, w - abs(dx)) * max(0.0, h - abs(dy))
+    expected = inter / (2 * w * h - inter)
+    assert polygon_iou(a, b) == pytest.approx(expected, abs=1e-3)
+    assert quad_area(a) == pytest.approx(w * h)
