@@ -50,6 +50,15 @@ class Recognizer:
                 return
             photo.status = "processing"
             key = photo.storage_key
+            # Audited so that open boards (server-sent events) see 認識中 without polling.
+            crud.audit(
+                s,
+                actor="system",
+                action="process",
+                row=photo,
+                meeting_id=photo.meeting_id,
+                before=None,
+            )
         try:
             data = self.store.path(key).read_bytes()
             decoded = decode_image(data)
@@ -73,6 +82,15 @@ class Recognizer:
             photo = crud.get_photo(s, photo_id=photo_id)
             photo.status, photo.error, photo.error_code = "failed", message, code
             photo.processed_at = models.utcnow()
+            s.flush()
+            crud.audit(
+                s,
+                actor="system",
+                action="fail",
+                row=photo,
+                meeting_id=photo.meeting_id,
+                before=None,
+            )
 
     def _store_result(self, photo_id: int, result: PhotoResult) -> None:
         crop_keys = self._write_crops(photo_id, result)

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from pptx import Presentation
+from sqlalchemy import select
 
 from app.config import Settings
 from app.main import create_app
+from app.models import AuditEvent
 
 from .conftest import wait_photo
 
@@ -139,6 +141,15 @@ def test_corrupt_image_is_kept_and_marked_failed(
     assert client.get(f"/api/photos/{photo['id']}/original").content == data
     listed = client.get(f"/api/meetings/{meeting['id']}").json()["photos"]
     assert [p["status"] for p in listed] == ["failed"]
+    # The failure is in the audit log, which is what open boards receive as live events.
+    state = client.app.state.fusen  # type: ignore[attr-defined]
+    with state.sessions() as s:
+        actions = s.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.entity == "photos", AuditEvent.entity_id == photo["id"]
+            ).order_by(AuditEvent.id)
+        ).all()
+    assert list(actions) == ["upload", "process", "fail"]
 
 
 def test_queued_photo_survives_a_restart(data_dir: Path) -> None:
