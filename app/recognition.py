@@ -51,14 +51,7 @@ class Recognizer:
             photo.status = "processing"
             key = photo.storage_key
             # Audited so that open boards (server-sent events) see 認識中 without polling.
-            crud.audit(
-                s,
-                actor="system",
-                action="process",
-                row=photo,
-                meeting_id=photo.meeting_id,
-                before=None,
-            )
+            _audit_photo(s, photo, "process")
         try:
             data = self.store.path(key).read_bytes()
             decoded = decode_image(data)
@@ -83,14 +76,7 @@ class Recognizer:
             photo.status, photo.error, photo.error_code = "failed", message, code
             photo.processed_at = models.utcnow()
             s.flush()
-            crud.audit(
-                s,
-                actor="system",
-                action="fail",
-                row=photo,
-                meeting_id=photo.meeting_id,
-                before=None,
-            )
+            _audit_photo(s, photo, "fail")
 
     def _store_result(self, photo_id: int, result: PhotoResult) -> None:
         crop_keys = self._write_crops(photo_id, result)
@@ -104,14 +90,7 @@ class Recognizer:
             photo.warnings = list(result.warnings)
             photo.poster_quad = quad_to_json(result.poster_quad)
             photo.processed_at = models.utcnow()
-            crud.audit(
-                s,
-                actor="system",
-                action="recognize",
-                row=photo,
-                meeting_id=photo.meeting_id,
-                before=None,
-            )
+            _audit_photo(s, photo, "recognize")
             crud.bump_board(s, meeting_id=photo.meeting_id)
 
     def _write_crops(self, photo_id: int, result: PhotoResult) -> dict[str, str]:
@@ -124,6 +103,13 @@ class Recognizer:
             self.store.write_bytes(key, buf.tobytes())
             keys[note.id] = key
         return keys
+
+
+def _audit_photo(s: Session, photo: models.Photo, action: str) -> None:
+    """Photo status changes are audited: open boards receive them as live events."""
+    crud.audit(
+        s, actor="system", action=action, row=photo, meeting_id=photo.meeting_id, before=None
+    )
 
 
 def _place_on_board(

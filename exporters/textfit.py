@@ -67,7 +67,7 @@ def _font() -> ImageFont.FreeTypeFont | None:
     for path in _FONT_CANDIDATES + _fc_match_ja():
         if Path(path).is_file():
             try:
-                font = ImageFont.truetype(path, _REF_SIZE, index=_jp_index(path))
+                font = ImageFont.truetype(path, _REF_SIZE, index=jp_face_index(path))
             except OSError:
                 continue
             log.debug("measuring note text with %s", font.getname())
@@ -91,7 +91,7 @@ def _fc_match_ja() -> tuple[str, ...]:
     return (out.stdout.strip(),) if out.stdout.strip() else ()
 
 
-def _jp_index(path: str) -> int:
+def jp_face_index(path: str) -> int:
     """Index of the Japanese (" JP") face inside a ``.ttc``; 0 for a plain font file."""
     if not path.endswith(".ttc"):
         return 0

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
+from exporters.textfit import jp_face_index
 from photogen.errors import FontUnavailableError
 from photogen.spec import FontClass
 
@@ -58,20 +59,6 @@ class FontFace:
         return Path(self.path).name
 
 
-def _jp_index(path: str) -> int:
-    """Index of the Japanese face in a font collection (0 for plain ``.ttf``)."""
-    if not path.endswith(".ttc"):
-        return 0
-    for i in range(16):
-        try:
-            family, _ = ImageFont.truetype(path, 12, index=i).getname()
-        except OSError:
-            break
-        if family is not None and family.endswith(" JP") and "Mono" not in family:
-            return i
-    return 0
-
-
 def _fc_list_ja() -> list[str]:
     """Paths of Japanese fonts fontconfig knows about (fallback when no candidate exists)."""
     try:
@@ -98,7 +85,7 @@ def faces(font_class: FontClass) -> tuple[FontFace, ...]:
         raise FontUnavailableError(
             "no Japanese font found; install fonts-noto-cjk (and fonts-seto fonts-kiloji)"
         )
-    return tuple(FontFace(p, _jp_index(p), font_class) for p in paths)
+    return tuple(FontFace(p, jp_face_index(p), font_class) for p in paths)
 
 
 @cache
