@@ -117,9 +117,7 @@ def run(ocr: bool, runs: int) -> int:
     _out(f"detection only:        {_median_seconds(images, None, runs):.3f} s")
     if engine is not None:
         _out(f"with OCR (whole photo): {_median_seconds(images, engine, 1):.3f} s")
-        close = getattr(engine, "close", None)
-        if callable(close):
-            close()
+        engine.close()
 
     _out("\n## Peak memory per photo (fresh process, max RSS, OCR with 1 worker)")
     peaks = [_peak_child(p, ocr) for p in sorted(SAMPLES.glob("*.jpg"))]

@@ -82,22 +82,28 @@ def _extract(photos: list[Path], *, ocr: bool) -> int:
     from .config import get_settings
     from .ocr_setup import build_ocr_engine
 
-    engine = None
     try:
-        if ocr:
-            engine = build_ocr_engine(get_settings())
-        docs = []
+        engine = build_ocr_engine(get_settings()) if ocr else None
+    except VisionError as exc:
+        _fail(f"{exc.message} [{exc.code}]")
+        return 1
+    docs = []
+    try:
         for path in photos:
             try:
                 data = path.read_bytes()
             except OSError as exc:
                 _fail(f"{path}: ファイルを読めません ({exc.strerror})")
                 return 1
-            decoded = decode_image(data)
+            try:
+                decoded = decode_image(data)
+            except VisionError as exc:
+                _fail(f"{path}: {exc.message} [{exc.code}]")
+                return 1
             docs.append(to_extract_json(recognize(decoded.image, engine)))
-    except VisionError as exc:
-        _fail(f"{path}: {exc.message} [{exc.code}]")
-        return 1
+    finally:
+        if engine is not None:
+            engine.close()
     out = docs[0] if len(docs) == 1 else docs
     sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
     return 0

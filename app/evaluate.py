@@ -194,9 +194,8 @@ def run_eval(directory: Path, *, ocr: bool, as_json: bool) -> int:
     try:
         report = evaluate(directory, engine)
     finally:
-        close = getattr(engine, "close", None)
-        if callable(close):
-            close()
+        if engine is not None:
+            engine.close()
     if as_json:
         doc = {"photos": [asdict(p) for p in report.photos], "totals": report.totals()}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")

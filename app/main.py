@@ -98,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             worker.stop()
+            if state.ocr is not None:
+                state.ocr.close()
             state.db.dispose()
 
     app = FastAPI(

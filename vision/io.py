@@ -11,6 +11,7 @@ import logging
 import warnings
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
@@ -27,6 +28,10 @@ MIN_SIDE = 320
 """Below this the notes cannot be read at all."""
 
 ORIENTATION_TAG = 0x0112
+
+# Pillow warns about large images before our own MAX_PIXELS check can refuse them; set once at
+# import (catch_warnings() in the decode path is not thread-safe).
+warnings.filterwarnings("ignore", category=PILImage.DecompressionBombWarning)
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,31 +61,32 @@ def decode_image(data: bytes) -> DecodedImage:
         ImageTooSmallError: shorter side under ``MIN_SIDE`` pixels.
     """
     try:
-        with warnings.catch_warnings():
-            # Pillow warns (DecompressionBombWarning) before we can apply our own limit.
-            warnings.simplefilter("ignore")
-            pil = PILImage.open(io.BytesIO(data))
-            fmt = pil.format or ""
-            if fmt not in ("JPEG", "PNG", "MPO"):
-                raise ImageDecodeError()
-            if pil.width * pil.height > MAX_PIXELS:
-                raise ImageTooLargeError()
-            orientation = int(pil.getexif().get(ORIENTATION_TAG, 1) or 1)
-            pil.load()
-            upright = ImageOps.exif_transpose(pil)
+        pil = PILImage.open(io.BytesIO(data))
+        fmt = pil.format or ""
+        if fmt not in ("JPEG", "PNG", "MPO"):
+            raise ImageDecodeError()
+        if pil.width * pil.height > MAX_PIXELS:
+            raise ImageTooLargeError()
+        raw = pil.getexif().get(ORIENTATION_TAG, 1)
+        # Only what exif_transpose itself acts on, so the recorded value matches the pixels.
+        orientation = raw if raw in (1, 2, 3, 4, 5, 6, 7, 8) else 1
+        pil.load()
+        ImageOps.exif_transpose(pil, in_place=True)
+    except PILImage.DecompressionBombError as exc:
+        raise ImageTooLargeError() from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         log.info("cannot decode image: %s", exc)
         raise ImageDecodeError() from exc
-    rgb = _to_rgb_array(upright)
+    rgb = _to_rgb_array(pil)
     height, width = rgb.shape[:2]
     if min(width, height) < MIN_SIDE:
         raise ImageTooSmallError()
-    bgr = np.ascontiguousarray(rgb[..., ::-1])
+    bgr = np.ascontiguousarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     return DecodedImage(
         image=bgr,
         width=width,
         height=height,
-        orientation=orientation if 1 <= orientation <= 8 else 1,
+        orientation=int(orientation),
         format="JPEG" if fmt == "MPO" else fmt,
     )
 
@@ -94,7 +100,9 @@ def _to_rgb_array(pil: PILImage.Image) -> Image:
         pil = pil.convert("RGBA")
         white = PILImage.new("RGBA", pil.size, (255, 255, 255, 255))
         pil = PILImage.alpha_composite(white, pil)
-    return np.asarray(pil.convert("RGB"), dtype=np.uint8)
+    if pil.mode != "RGB":
+        pil = pil.convert("RGB")
+    return np.asarray(pil, dtype=np.uint8)
 
 
 def encode_jpeg(image: Image, quality: int = 90) -> bytes:

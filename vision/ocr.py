@@ -239,6 +239,7 @@ class TesseractEngine:
         self._apis = _Apis(self.tessdata)
         self._lock = threading.Lock()  # a PyTessBaseAPI must not be used by two threads at once
         self._pool: cf.ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     def read(self, crop: Image) -> NoteText:
         """Read one note crop (H×W×3 BGR uint8); never raises."""
@@ -260,22 +261,25 @@ class TesseractEngine:
         """Read several crops, on ``workers`` processes when more than one; same order."""
         if self.workers == 1 or len(crops) < 2:
             return [self.read(c) for c in crops]
-        pool = self._ensure_pool()
-        futures = [pool.submit(_worker_read, c) for c in crops]
-        return [self._collect(f) for f in futures]
+        # One photo at a time uses the pool (it already has every core); this also keeps a
+        # second worker thread from replacing or cancelling a pool another photo is using.
+        with self._pool_lock:
+            pool = self._ensure_pool()
+            futures = [pool.submit(_worker_read, c) for c in crops]
+            return [self._collect(f, c) for f, c in zip(futures, crops, strict=True)]
 
-    def _collect(self, future: cf.Future[NoteText]) -> NoteText:
-        """One worker's result; a crashed or hung worker becomes that note's error/timeout."""
+    def _collect(self, future: cf.Future[NoteText], crop: Image) -> NoteText:
+        """One worker's result. A hung worker makes that note a timeout; a crashed worker
+        breaks every pending future of the pool, so those notes are read again here."""
         try:
             return future.result(timeout=self.timeout_s * 4 + 30)
         except cf.TimeoutError:
             self._drop_pool()
             return NoteText("", 0.0, "horizontal", "timeout", "文字認識の処理が応答しません")
         except Exception as exc:  # BrokenProcessPool and the like
-            log.warning("[tesseract] worker failed: %r", exc)
+            log.warning("[tesseract] worker failed, reading the note in-process: %r", exc)
             self._drop_pool()
-            reason = f"文字認識プロセスが失敗しました: {exc}"
-            return NoteText("", 0.0, "horizontal", "error", reason)
+            return self.read(crop)
 
     def _ensure_pool(self) -> cf.ProcessPoolExecutor:
         """The worker pool, created on first use (forkserver: safe in a threaded app)."""
@@ -295,9 +299,10 @@ class TesseractEngine:
 
     def close(self) -> None:
         """Stop the worker processes and free the loaded models."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
         with self._lock:
             self._apis.close()
 

@@ -159,3 +159,7 @@ class OcrEngine(Protocol):
     def read_many(self, crops: Sequence[Image]) -> list[NoteText]:
         """Read several crops (may use several cores); results in the same order."""
         ...
+
+    def close(self) -> None:
+        """Release worker processes and loaded models (called once at shutdown)."""
+        ...

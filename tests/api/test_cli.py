@@ -61,3 +61,24 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     r = _fusen("db", "upgrade", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "data" / "fusen.db").exists()
+
+
+def test_extract_without_japanese_data_names_the_remedy(tmp_path: Path) -> None:
+    env_dir = tmp_path / "no-tessdata"
+    env_dir.mkdir()
+    env = {
+        **os.environ,
+        "FUSEN_DATA_DIR": str(tmp_path / "data"),
+        "FUSEN_TESSDATA_DIR": str(env_dir),
+    }
+    r = subprocess.run(
+        [sys.executable, "-m", "app.cli", "extract", str(SAMPLES[0])],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert r.returncode == 1 and r.stdout == ""
+    assert "tesseract-ocr-jpn" in r.stderr and "Traceback" not in r.stderr

@@ -21,7 +21,7 @@ from PIL import Image
 
 import photogen
 from app.evaluate import score_photo
-from vision.errors import ImageDecodeError, ImageTooSmallError
+from vision.errors import ImageDecodeError, ImageTooLargeError, ImageTooSmallError
 from vision.geometry import order_clockwise, polygon_iou, quad_area
 from vision.io import decode_image
 from vision.pipeline import recognize
@@ -184,3 +184,48 @@ def test_iou_of_shifted_rectangles(w: float, h: float, dx: float, dy: float) -> 
     expected = inter / (2 * w * h - inter)
     assert polygon_iou(a, b) == pytest.approx(expected, abs=1e-3)
     assert quad_area(a) == pytest.approx(w * h)
+
+
+def _jpeg_with_orientation(orientation: object, size: tuple[int, int] = (640, 480)) -> bytes:
+    img = Image.new("RGB", size, "white")
+    img.paste((255, 0, 0), (0, 0, 40, 40))  # a red mark at the stored top-left
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", exif=exif)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_gives_upright_pixels(orientation: int) -> None:
+    decoded = decode_image(_jpeg_with_orientation(orientation))
+    assert decoded.orientation == orientation
+    swapped = orientation in (5, 6, 7, 8)
+    assert (decoded.width, decoded.height) == ((480, 640) if swapped else (640, 480))
+    # Where the stored top-left mark lands, as a viewer applying the tag shows it.
+    w, h = decoded.width, decoded.height
+    corner = {1: (0, 0), 2: (w - 1, 0), 3: (w - 1, h - 1), 4: (0, h - 1),
+              5: (0, 0), 6: (w - 1, 0), 7: (w - 1, h - 1), 8: (0, h - 1)}[orientation]
+    x = min(max(corner[0], 10), w - 11)
+    y = min(max(corner[1], 10), h - 11)
+    b, g, r = decoded.image[y, x]
+    assert r > 200 and g < 80 and b < 80
+
+
+def test_decompression_bomb_is_too_large_not_a_crash() -> None:
+    buf = io.BytesIO()
+    Image.new("1", (20000, 10000)).save(buf, "PNG")
+    with pytest.raises(ImageTooLargeError) as exc:
+        decode_image(buf.getvalue())
+    assert exc.value.code == "image_too_large"
+
+
+@pytest.mark.parametrize("mode", ["L", "CMYK", "I;16", "P", "LA"])
+def test_other_pixel_modes_decode_to_bgr(mode: str) -> None:
+    img = Image.new("RGB", (400, 340), (200, 30, 30)).convert(mode if mode != "I;16" else "L")
+    if mode == "I;16":
+        img = Image.fromarray(np.full((340, 400), 40000, np.uint16))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG" if mode in ("L", "CMYK") else "PNG")
+    decoded = decode_image(buf.getvalue())
+    assert decoded.image.shape == (340, 400, 3) and decoded.image.dtype == np.uint8
