@@ -82,7 +82,7 @@ def _colour_candidates(
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     out: list[Candidate] = []
     for blob in _blobs(mask):
-        for quad in _quads_of_blob(blob, params, min_side, lab.shape[:2]):
+        for quad in _quads_of_blob(blob, params, min_side):
             out.append(Candidate(quad, "colour", 0.95))
     return out
 
@@ -193,7 +193,7 @@ def _blobs(mask: Mask) -> list[tuple[int, int, Mask]]:
 
 
 def _quads_of_blob(
-    blob: tuple[int, int, Mask], params: DetectParams, min_side: float, shape: tuple[int, ...]
+    blob: tuple[int, int, Mask], params: DetectParams, min_side: float
 ) -> list[FloatArray]:
     """One quad for a blob that is one note, several for touching notes, none for noise."""
     x, y, mask = blob
@@ -215,8 +215,6 @@ def _single_quad(mask: Mask, params: DetectParams, min_side: float) -> FloatArra
     quad = _fit_quad(contour)
     w, h = side_lengths(quad)
     if min(w, h) < min_side or max(w, h) / max(min(w, h), 1.0) > params.max_aspect:
-        return None
-    if max(w, h) > params.max_side_frac * max(mask.shape) * 10:
         return None
     if area < params.min_fill * quad_area(quad):
         return None

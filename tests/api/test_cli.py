@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "sample_photos").glob("*.jpg"))
 
 
-def _fusen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "FUSEN_DATA_DIR": str(cwd / "data")}
+def _fusen(*args: str, cwd: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "FUSEN_DATA_DIR": str(cwd / "data"), **extra_env}
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         capture_output=True,
@@ -66,19 +66,6 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
 def test_extract_without_japanese_data_names_the_remedy(tmp_path: Path) -> None:
     env_dir = tmp_path / "no-tessdata"
     env_dir.mkdir()
-    env = {
-        **os.environ,
-        "FUSEN_DATA_DIR": str(tmp_path / "data"),
-        "FUSEN_TESSDATA_DIR": str(env_dir),
-    }
-    r = subprocess.run(
-        [sys.executable, "-m", "app.cli", "extract", str(SAMPLES[0])],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    r = _fusen("extract", str(SAMPLES[0]), cwd=tmp_path, FUSEN_TESSDATA_DIR=str(env_dir))
     assert r.returncode == 1 and r.stdout == ""
     assert "tesseract-ocr-jpn" in r.stderr and "Traceback" not in r.stderr
