@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 Mask = NDArray[np.uint8]
 
+INK_DARKER = 12.0
+"""Lab L units below the paper from which a pixel is marker ink, not a note's faint edge."""
+
 
 @dataclass(frozen=True)
 class DetectParams:
@@ -90,33 +93,121 @@ def _colour_candidates(
 def _edge_candidates(
     lab: Float32, bg: Float32, roi: Mask, params: DetectParams, min_side: float
 ) -> list[Candidate]:
-    light = np.clip(lab[..., 0] * 2.55, 0, 255).astype(np.uint8)
-    light = cv2.GaussianBlur(light, (0, 0), 1.2)
-    edges = cv2.Canny(light, 8, 20)
-    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
-    regions = cv2.bitwise_and(cv2.bitwise_not(edges), roi)
-    k = max(3, int(min_side * 0.2) | 1)
-    regions = cv2.morphologyEx(
-        regions, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
-    )
+    """Pale notes from their outline: faint steps of lightness (the note's border and its soft
+    shadow) that enclose a note-shaped room of paper.
+
+    Ink is no evidence here: edges at marker strokes (text, lines, arrows) are removed, so a
+    note's text does not break its room apart and paper enclosed by lines is no room. The
+    outline may still have gaps (where an arrow touches a note, or the step fades); rooms are
+    therefore the free space *opened* by a disc wider than such gaps, grown back afterwards.
+    """
+    edges = _pale_edges(lab, bg, min_side)
+    free = cv2.bitwise_and(cv2.bitwise_not(edges), roi)
     out: list[Candidate] = []
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(regions, connectivity=4)
+    base = max(2, int(round(min_side * 0.16)))
+    for r in (base, 2 * base, 3 * base):  # wider discs bridge wider gaps in the outline
+        out.extend(_rooms(lab, bg, edges, free, r, params, min_side))
+    return _dedupe(out)
+
+
+def _rooms(lab: Float32, bg: Float32, edges: Mask, free: Mask, r: int, params: DetectParams,
+           min_side: float) -> list[Candidate]:
+    """Note-shaped rooms of ``free`` space whose doors are narrower than ``2 r``."""
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    cores = cv2.erode(free, disc)
+    out: list[Candidate] = []
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cores, connectivity=4)
     max_side = params.max_side_frac * max(lab.shape[:2])
+    h, w = lab.shape[:2]
     for i in range(1, n):
-        x, y, bw, bh, area = stats[i]
-        if min(bw, bh) < min_side * 0.8 or max(bw, bh) > max_side or area < min_side**2 * 0.5:
+        x, y, bw, bh, _area = stats[i]
+        if max(bw, bh) + 2 * r > max_side or min(bw, bh) + 2 * r < min_side * 0.8:
             continue
-        blob = (labels[y : y + bh, x : x + bw] == i).astype(np.uint8) * 255
-        blob = _fill_holes(blob)
-        # The enclosed region ends at the inner side of the dilated edge: grow it back.
-        blob = cv2.dilate(blob, np.ones((3, 3), np.uint8), iterations=1)
-        quad = _single_quad(blob, params, min_side)
+        x0, y0 = max(0, x - r - 2), max(0, y - r - 2)
+        x1, y1 = min(w, x + bw + r + 2), min(h, y + bh + r + 2)
+        core = (labels[y0:y1, x0:x1] == i).astype(np.uint8) * 255
+        room = cv2.bitwise_and(cv2.dilate(core, disc), free[y0:y1, x0:x1])
+        room = _fill_holes(room)
+        # the room ends at the inner side of the edge line: grow it back onto the border
+        room = cv2.dilate(room, np.ones((3, 3), np.uint8))
+        quad = _single_quad(room, params, min_side)
         if quad is None:
             continue
-        quad = quad + np.array([x, y], dtype=np.float64)
-        if _looks_like_paper_note(lab, bg, quad):
-            out.append(Candidate(quad, "edge", 0.8))
+        quad = quad + np.array([x0, y0], dtype=np.float64)
+        support = _edge_support(edges, quad)
+        if support >= 0.55 and _looks_like_paper_note(lab, bg, quad):
+            out.append(Candidate(quad, "edge", round(0.5 + 0.4 * support, 3)))
     return out
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    """One candidate per place: the best supported of those overlapping it."""
+    kept: list[Candidate] = []
+    for cand in sorted(cands, key=lambda c: -c.score):
+        if all(_overlap(cand.quad, k.quad) < 0.3 for k in kept):
+            kept.append(cand)
+    return kept
+
+
+def _pale_edges(lab: Float32, bg: Float32, min_side: float) -> Mask:
+    """Faint lightness steps, with those at ink (darker than the paper by far) removed.
+
+    Two detectors, unioned: Canny on lightness finds curved and short steps; straight line
+    segments (LSD on lightness relative to the paper, amplified) find the long faint sides
+    that Canny's hysteresis breaks into dots. Segments are extended a little past their ends
+    because note corners are rounded and shadowed.
+    """
+    rel = lab[..., 0] - bg[..., 0]
+    ink = (rel < -INK_DARKER).astype(np.uint8)
+    light = np.clip(lab[..., 0] * 2.55, 0, 255).astype(np.uint8)
+    light = cv2.GaussianBlur(light, (0, 0), 1.5)
+    edges = cv2.Canny(light, 6, 14)
+    edges[cv2.dilate(ink, np.ones((5, 5), np.uint8)) > 0] = 0
+    ink_near = cv2.dilate(ink, np.ones((3, 3), np.uint8))
+    # lightness and yellowness relative to the paper: a white note on cream paper differs
+    # more in the second, on bright white paper only in the first (and its shadow)
+    for channel, gain in ((0, 6.0), (2, 10.0)):
+        amplified = np.clip(128.0 + gain * (lab[..., channel] - bg[..., channel]), 0, 255)
+        amplified = cv2.GaussianBlur(amplified.astype(np.uint8), (0, 0), 1.0)
+        _draw_segments(edges, amplified, ink_near, min_side)
+    return edges
+
+
+def _draw_segments(edges: Mask, grey: Mask, ink_near: Mask, min_side: float) -> None:
+    """Draw onto ``edges`` the straight segments LSD finds in ``grey`` that are long enough
+    to be a note's side and do not run along ink."""
+    segments = cv2.createLineSegmentDetector(cv2.LSD_REFINE_NONE, 1.0).detect(grey)[0]
+    if segments is None:
+        return
+    h, w = grey.shape
+    reach = 0.12 * min_side
+    t = np.linspace(0.0, 1.0, 8)
+    for x0, y0, x1, y1 in segments.reshape(-1, 4):
+        length = float(np.hypot(x1 - x0, y1 - y0))
+        if length < 0.3 * min_side:
+            continue
+        xs = np.clip((x0 + (x1 - x0) * t).astype(int), 0, w - 1)
+        ys = np.clip((y0 + (y1 - y0) * t).astype(int), 0, h - 1)
+        if ink_near[ys, xs].mean() > 0.3:  # a side of a marker stroke
+            continue
+        ux, uy = (x1 - x0) / length * reach, (y1 - y0) / length * reach
+        cv2.line(edges, (round(x0 - ux), round(y0 - uy)), (round(x1 + ux), round(y1 + uy)), 255)
+
+
+def _edge_support(edges: Mask, quad: FloatArray, reach: int = 2) -> float:
+    """Share of points along the quad's sides that have an edge pixel within ``reach``."""
+    hits = total = 0
+    h, w = edges.shape
+    near = cv2.dilate(edges, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
+    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
+        n = max(2, int(np.hypot(*(b - a)) / 2))
+        t = np.linspace(0.08, 0.92, n)[:, None]  # corners are often rounded or shadowed
+        pts = np.round(a + (b - a) * t).astype(int)
+        ok = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+        pts = pts[ok]
+        total += n
+        hits += int((near[pts[:, 1], pts[:, 0]] > 0).sum())
+    return hits / max(1, total)
 
 
 def _looks_like_paper_note(lab: Float32, bg: Float32, quad: FloatArray) -> bool:
