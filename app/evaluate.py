@@ -44,6 +44,10 @@ class PhotoScore:
     chars: int
     seconds: float
     misses: list[str] = field(default_factory=list)
+    cases: list[str] = field(default_factory=list)
+    """The photo's conditions (truth ``cases``: ``tilted``, ``glare``…)."""
+    note_tags: dict[str, int] = field(default_factory=dict)
+    """How many truth notes carry each per-note tag (``color:white``, ``touching``…)."""
 
     @property
     def precision(self) -> float:
@@ -84,7 +88,36 @@ class Report:
             "cer": round(sum(p.char_errors for p in self.photos) / chars, 4) if chars else None,
             "median_seconds": round(float(np.median(seconds)), 3) if seconds else 0.0,
             "misses_by_case": dict(Counter(c for p in self.photos for c in p.misses).most_common()),
+            "by_case": self.by_case(),
+            "recall_by_note_tag": self.recall_by_note_tag(),
         }
+
+    def by_case(self) -> dict[str, dict[str, float]]:
+        """Precision, recall and F1 over the photos that show each condition."""
+        out: dict[str, dict[str, float]] = {}
+        for case in sorted({c for p in self.photos for c in p.cases}):
+            group = [p for p in self.photos if case in p.cases]
+            found = sum(p.found for p in group)
+            truth = sum(p.truth for p in group)
+            matched = sum(p.matched for p in group)
+            pr = matched / found if found else 1.0
+            rc = matched / truth if truth else 1.0
+            out[case] = {
+                "photos": len(group),
+                "notes": truth,
+                "precision": round(pr, 4),
+                "recall": round(rc, 4),
+                "f1": round(2 * pr * rc / (pr + rc), 4) if pr + rc else 0.0,
+            }
+        return out
+
+    def recall_by_note_tag(self) -> dict[str, float]:
+        """Recall over the notes that carry each tag (a miss has no precision to share)."""
+        counts: Counter[str] = Counter()
+        for p in self.photos:
+            counts.update(p.note_tags)
+        missed = Counter(c for p in self.photos for c in p.misses)
+        return {tag: round(1 - missed[tag] / n, 4) for tag, n in sorted(counts.items()) if n}
 
 
 def labelled_photos(directory: Path) -> list[tuple[Path, Path]]:
@@ -124,6 +157,13 @@ def score_photo(
             e = levenshtein(clean(t["text"]), clean(f.text.text))
             n = len(clean(t["text"]))
             errors, chars = errors + e, chars + n
+    # A note the frame cuts off is in no truth list; finding it is neither right nor wrong.
+    partial = truth.get("partial_notes", [])
+    ignored = sum(
+        1
+        for fi, f in enumerate(found)
+        if fi not in used_f and any(polygon_iou(p["quad"], f.region.quad) >= 0.3 for p in partial)
+    )
     misses = []
     for ti, t in enumerate(truth["notes"]):
         if ti not in used_t:
@@ -131,7 +171,7 @@ def score_photo(
     return PhotoScore(
         name=name,
         truth=len(truth["notes"]),
-        found=len(found),
+        found=len(found) - ignored,
         matched=len(ious),
         mean_iou=float(np.mean(ious)) if ious else 0.0,
         colour_ok=colour_ok,
@@ -139,6 +179,15 @@ def score_photo(
         chars=chars,
         seconds=round(seconds, 3),
         misses=[m for m in misses if not m.startswith("ink:")],
+        cases=list(truth.get("cases", [])),
+        note_tags=dict(
+            Counter(
+                tag
+                for t in truth["notes"]
+                for tag in [f"color:{t['color']}", *t.get("case", [])]
+                if not tag.startswith("ink:")
+            )
+        ),
     )
 
 
@@ -175,6 +224,15 @@ def format_report(report: Report) -> str:
         f"recall {t['recall']:.3f} F1 {t['f1']:.3f} mean IoU {t['mean_iou']:.3f} "
         f"colour {t['colour_accuracy']:.3f} CER {cer} median {t['median_seconds']:.2f} s/photo"
     )
+    worst = sorted(t["by_case"].items(), key=lambda kv: kv[1]["f1"])
+    if worst:
+        lines.append(
+            "F1 by case (lowest first): "
+            + ", ".join(f"{k} {v['f1']:.3f} ({v['photos']})" for k, v in worst)
+        )
+    weak = sorted(t["recall_by_note_tag"].items(), key=lambda kv: kv[1])[:8]
+    if weak:
+        lines.append("recall by note tag (lowest): " + ", ".join(f"{k} {v:.3f}" for k, v in weak))
     if t["misses_by_case"]:
         lines.append(
             "misses by case: " + ", ".join(f"{k} {v}" for k, v in t["misses_by_case"].items())
