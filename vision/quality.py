@@ -17,9 +17,22 @@ NO_NOTES = "付せんが見つかりませんでした。模造紙全体が写�
 TOO_SMALL = "付せんの文字が小さすぎます。もう少し近づいて撮影してください。"
 TOO_DARK = "写真が暗すぎます。照明をつけるか、明るい場所で撮影してください。"
 CUT_OFF = "模造紙の端が写真からはみ出しています。模造紙全体が写るように撮影してください。"
+GLARE = "付せんに照明が反射しています。照明の反射を避けて、少し角度を変えて撮影してください。"
+SLANTED = "斜めから撮影されています。模造紙の正面から撮影すると文字が読みやすくなります。"
 
 MIN_NOTE_SIDE_PX = 80.0
 """A note narrower than this in the original photo has characters under ~12 px: hard to read."""
+
+GLARE_SHARE = 0.06
+"""Share of a note's face blown out by a reflection above which its writing may be lost."""
+
+MAX_TILT_DEG = 25.0
+"""Camera angle off the poster's axis beyond which the far notes get small and slanted."""
+
+PHONE_FOCAL = 0.77
+"""Focal length of a phone's main camera as a share of the photo's long side (~66° across)."""
+
+POSTER_ASPECT = 1091.0 / 788.0
 
 
 def assess(
@@ -52,7 +65,51 @@ def assess(
             out.append(TOO_SMALL)
     if quads and poster is None and _notes_at_frame(quads, work.shape[1], work.shape[0]):
         out.append(CUT_OFF)
+    if quads and _glare(work, lab, quads):
+        out.append(GLARE)
+    if poster is not None and camera_tilt_deg(poster, work.shape[1], work.shape[0]) > MAX_TILT_DEG:
+        out.append(SLANTED)
     return out
+
+
+def camera_tilt_deg(poster: FloatArray, width: int, height: int) -> float:
+    """How far off the poster's axis the camera looked, in degrees (0 = straight at it).
+
+    The poster is a flat 模造紙 seen through a phone-like pinhole camera: the homography from
+    the sheet to the photo, with the camera's intrinsics taken out, holds the sheet's first
+    two axes; their cross product is the sheet's normal in camera coordinates.
+    """
+    w, h = side_lengths(poster)
+    aspect = POSTER_ASPECT if w >= h else 1.0 / POSTER_ASPECT
+    sheet = np.array([[0, 0], [aspect, 0], [aspect, 1], [0, 1]], np.float32)
+    hom = cv2.getPerspectiveTransform(sheet, poster.astype(np.float32))
+    f = PHONE_FOCAL * max(width, height)
+    k_inv = np.linalg.inv(np.array([[f, 0, width / 2], [0, f, height / 2], [0, 0, 1]]))
+    m = k_inv @ hom
+    r1 = m[:, 0] / np.linalg.norm(m[:, 0])
+    r2 = m[:, 1] / np.linalg.norm(m[:, 1])
+    normal = np.cross(r1, r2)
+    return float(np.degrees(np.arccos(min(1.0, abs(normal[2]) / np.linalg.norm(normal)))))
+
+
+def _glare(work: Image, lab: Float32, quads: list[FloatArray]) -> bool:
+    """A note with a reflection: a patch far lighter than the rest of its face, and nearly
+    white (all channels close to the sensor's top), over a noticeable share of the note."""
+    bright = work.min(axis=2) >= 235
+    for q in quads:
+        x0, y0 = np.maximum(np.floor(q.min(axis=0)).astype(int), 0)
+        x1, y1 = np.ceil(q.max(axis=0)).astype(int) + 1
+        mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.fillConvexPoly(mask, np.round(q - [x0, y0]).astype(np.int32), 255)
+        inside = mask > 0
+        light = lab[y0:y1, x0:x1, 0]
+        if light.shape != inside.shape or not inside.any():
+            continue
+        face = float(np.median(light[inside]))
+        blown = inside & bright[y0:y1, x0:x1] & (light > face + 6.0)
+        if blown.sum() > GLARE_SHARE * inside.sum():
+            return True
+    return False
 
 
 def _sharpness(grey: Image, quads: list[FloatArray]) -> float:
