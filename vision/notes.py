@@ -108,14 +108,16 @@ def _edge_candidates(
     free = cv2.bitwise_and(cv2.bitwise_not(edges), roi)
     out: list[Candidate] = []
     base = max(2, int(round(min_side * 0.16)))
+    near = cv2.dilate(edges, np.ones((5, 5), np.uint8))
     for r in (base, 2 * base, 3 * base):  # wider discs bridge wider gaps in the outline
-        out.extend(_rooms(lab, bg, edges, free, r, params, min_side))
+        out.extend(_rooms(lab, bg, near, free, r, params, min_side))
     return _dedupe(out)
 
 
-def _rooms(lab: Float32, bg: Float32, edges: Mask, free: Mask, r: int, params: DetectParams,
+def _rooms(lab: Float32, bg: Float32, near: Mask, free: Mask, r: int, params: DetectParams,
            min_side: float) -> list[Candidate]:
-    """Note-shaped rooms of ``free`` space whose doors are narrower than ``2 r``."""
+    """Note-shaped rooms of ``free`` space whose doors are narrower than ``2 r``; a room's
+    sides must run along the edges (``near``: edge pixels grown by 2 px)."""
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     cores = cv2.erode(free, disc)
     out: list[Candidate] = []
@@ -137,7 +139,7 @@ def _rooms(lab: Float32, bg: Float32, edges: Mask, free: Mask, r: int, params: D
         if quad is None:
             continue
         quad = quad + np.array([x0, y0], dtype=np.float64)
-        support = _edge_support(edges, quad)
+        support = _edge_support(near, quad)
         if support >= 0.55 and _looks_like_paper_note(lab, bg, quad):
             out.append(Candidate(quad, "edge", round(0.5 + 0.4 * support, 3)))
     return out
@@ -197,11 +199,10 @@ def _draw_segments(edges: Mask, grey: Mask, ink_near: Mask, min_side: float) -> 
         cv2.line(edges, (round(x0 - ux), round(y0 - uy)), (round(x1 + ux), round(y1 + uy)), 255)
 
 
-def _edge_support(edges: Mask, quad: FloatArray, reach: int = 2) -> float:
-    """Share of points along the quad's sides that have an edge pixel within ``reach``."""
+def _edge_support(near: Mask, quad: FloatArray) -> float:
+    """Share of points along the quad's sides that lie on ``near`` (edges, slightly grown)."""
     hits = total = 0
-    h, w = edges.shape
-    near = cv2.dilate(edges, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
+    h, w = near.shape
     for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
         n = max(2, int(np.hypot(*(b - a)) / 2))
         t = np.linspace(0.08, 0.92, n)[:, None]  # corners are often rounded or shadowed
