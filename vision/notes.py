@@ -17,13 +17,20 @@ Blobs of touching notes are split by eroding until they fall apart, then growing
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from vision.geometry import FloatArray, local_mask, order_clockwise, quad_area, side_lengths
+from vision.geometry import (
+    FloatArray,
+    local_mask,
+    order_clockwise,
+    polygon_iou,
+    quad_area,
+    side_lengths,
+)
 from vision.paper import Float32
 
 log = logging.getLogger(__name__)
@@ -111,7 +118,62 @@ def _edge_candidates(
     near = cv2.dilate(edges, np.ones((5, 5), np.uint8))
     for r in (base, 2 * base, 3 * base):  # wider discs bridge wider gaps in the outline
         out.extend(_rooms(lab, bg, near, free, r, params, min_side))
-    return _dedupe(out)
+    grad = _gradient(lab)
+    return [replace(c, quad=_snap_sides(c.quad, grad)) for c in _dedupe(out)]
+
+
+def _gradient(lab: Float32) -> Float32:
+    """Lightness gradient magnitude (slightly smoothed), where note sides are ridges."""
+    light = cv2.GaussianBlur(lab[..., 0], (0, 0), 1.0)
+    gx = cv2.Sobel(light, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(light, cv2.CV_32F, 0, 1, ksize=3)
+    return np.asarray(cv2.magnitude(gx, gy), np.float32)
+
+
+def _snap_sides(quad: FloatArray, grad: Float32, reach: int = 3) -> FloatArray:
+    """Move each side of ``quad`` along its normal (up to ``reach`` px) onto the strongest
+    lightness edge, then take the corners where the moved sides meet.
+
+    A room found by growing free space back stops a pixel or two short of the note's true
+    border, and its fitted corners follow the rounded room; the sides themselves are what the
+    photo shows best.
+    """
+    h, w = grad.shape
+    centre = quad.mean(axis=0)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        d = b - a
+        length = float(np.hypot(*d))
+        if length < 4:
+            return quad
+        normal = np.array([d[1], -d[0]]) / length
+        if np.dot(normal, (a + b) / 2 - centre) < 0:
+            normal = -normal  # outwards
+        t = np.linspace(0.15, 0.85, max(6, int(length / 3)))[:, None]
+        pts = a + d * t
+        best, best_off = -1.0, 0.0
+        for off in range(-reach, reach + 1):
+            p = np.round(pts + normal * off).astype(int)
+            ok = (p[:, 0] >= 0) & (p[:, 0] < w) & (p[:, 1] >= 0) & (p[:, 1] < h)
+            if ok.sum() < len(p) // 2:
+                continue
+            score = float(np.mean(grad[p[ok, 1], p[ok, 0]]))
+            if score > best:
+                best, best_off = score, float(off)
+        lines.append((a + normal * best_off, d))
+    corners = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        m = np.array([d1, -d2]).T
+        if abs(np.linalg.det(m)) < 1e-6:
+            return quad
+        s = np.linalg.solve(m, p2 - p1)
+        corners.append(p1 + d1 * s[0])
+    out = np.array(corners, dtype=np.float64)
+    if polygon_iou(out, quad) < 0.8:
+        return quad
+    return out
 
 
 def _rooms(lab: Float32, bg: Float32, near: Mask, free: Mask, r: int, params: DetectParams,
