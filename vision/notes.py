@@ -17,7 +17,7 @@ Blobs of touching notes are split by eroding until they fall apart, then growing
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -116,10 +116,10 @@ def _edge_candidates(
     out: list[Candidate] = []
     base = max(2, int(round(min_side * 0.16)))
     near = cv2.dilate(edges, np.ones((5, 5), np.uint8))
-    for r in (base, 2 * base, 3 * base):  # wider discs bridge wider gaps in the outline
-        out.extend(_rooms(lab, bg, near, free, r, params, min_side))
     grad = _gradient(lab)
-    return [replace(c, quad=_snap_sides(c.quad, grad)) for c in _dedupe(out)]
+    for r in (base, 2 * base, 3 * base):  # wider discs bridge wider gaps in the outline
+        out.extend(_rooms(lab, bg, near, grad, free, r, params, min_side))
+    return _dedupe(out)
 
 
 def _gradient(lab: Float32) -> Float32:
@@ -151,16 +151,10 @@ def _snap_sides(quad: FloatArray, grad: Float32, reach: int = 3) -> FloatArray:
         if np.dot(normal, (a + b) / 2 - centre) < 0:
             normal = -normal  # outwards
         t = np.linspace(0.15, 0.85, max(6, int(length / 3)))[:, None]
-        pts = a + d * t
-        best, best_off = -1.0, 0.0
-        for off in range(-reach, reach + 1):
-            p = np.round(pts + normal * off).astype(int)
-            ok = (p[:, 0] >= 0) & (p[:, 0] < w) & (p[:, 1] >= 0) & (p[:, 1] < h)
-            if ok.sum() < len(p) // 2:
-                continue
-            score = float(np.mean(grad[p[ok, 1], p[ok, 0]]))
-            if score > best:
-                best, best_off = score, float(off)
+        offsets = np.arange(-reach, reach + 1, dtype=np.float64)
+        pts = np.round((a + d * t)[None] + offsets[:, None, None] * normal).astype(int)
+        xs, ys = np.clip(pts[..., 0], 0, w - 1), np.clip(pts[..., 1], 0, h - 1)
+        best_off = float(offsets[int(np.argmax(grad[ys, xs].mean(axis=1)))])
         lines.append((a + normal * best_off, d))
     corners = []
     for i in range(4):
@@ -176,8 +170,8 @@ def _snap_sides(quad: FloatArray, grad: Float32, reach: int = 3) -> FloatArray:
     return out
 
 
-def _rooms(lab: Float32, bg: Float32, near: Mask, free: Mask, r: int, params: DetectParams,
-           min_side: float) -> list[Candidate]:
+def _rooms(lab: Float32, bg: Float32, near: Mask, grad: Float32, free: Mask, r: int,
+           params: DetectParams, min_side: float) -> list[Candidate]:
     """Note-shaped rooms of ``free`` space whose doors are narrower than ``2 r``; a room's
     sides must run along the edges (``near``: edge pixels grown by 2 px)."""
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
@@ -200,7 +194,7 @@ def _rooms(lab: Float32, bg: Float32, near: Mask, free: Mask, r: int, params: De
         quad = _single_quad(room, params, min_side)
         if quad is None:
             continue
-        quad = quad + np.array([x0, y0], dtype=np.float64)
+        quad = _snap_sides(quad + np.array([x0, y0], dtype=np.float64), grad)
         support = _edge_support(near, quad)
         if support >= 0.55 and _looks_like_paper_note(lab, bg, quad):
             out.append(Candidate(quad, "edge", round(0.5 + 0.4 * support, 3)))
