@@ -50,14 +50,14 @@ def test_sample_photo_notes_are_found(results: dict[str, Any], name: str) -> Non
     decoded, result, truth = results[name]
     assert (result.width, result.height) == (truth["width"], truth["height"])
     score = score_photo(name, result, truth, 0.0, ocr=False)
-    # Coloured notes: every one. White notes on off-white paper are issue 3's work.
+    # Coloured notes: every one; white notes on off-white paper by their outline.
     coloured = [n for n in truth["notes"] if n["color"] != "white"]
     found_coloured = sum(
         any(polygon_iou(n["quad"], f.region.quad) >= 0.5 for f in result.notes) for n in coloured
     )
     assert found_coloured == len(coloured), f"{name}: coloured notes missed"
-    assert score.recall >= 0.70, f"{name}: recall {score.recall:.2f}"
-    assert score.precision >= 0.94, f"{name}: precision {score.precision:.2f}"
+    assert score.recall >= 0.93, f"{name}: recall {score.recall:.2f}"
+    assert score.precision >= 0.97, f"{name}: precision {score.precision:.2f}"
     assert score.mean_iou >= 0.90
     assert score.colour_ok >= 0.9 * score.matched
 
@@ -72,7 +72,7 @@ def test_totals_over_the_sample_set(results: dict[str, Any]) -> None:
             matched + s.matched,
             colour + s.colour_ok,
         )
-    assert matched / truth >= 0.88 and matched / found >= 0.98
+    assert matched / truth >= 0.97 and matched / found >= 0.99
     assert colour / matched >= 0.97
 
 
