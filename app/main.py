@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
 from .api.deps import AppState
@@ -34,26 +34,64 @@ def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
+class _BodyTooLarge(Exception):
+    """The request body passed the upload limit while it was being read."""
+
+
 class UploadLimit:
-    """Refuse an oversized upload from its Content-Length before reading the body."""
+    """Refuse an oversized upload: from its Content-Length before reading the body, and by
+    counting the bytes as they arrive when there is none (chunked transfer), so an endless
+    body is never spooled to disk."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST":
-            length = dict(scope["headers"]).get(b"content-length")
-            if length and length.isdigit() and int(length) > self.limit + MULTIPART_SLACK:
-                from .api.routes.photos import too_large_detail
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        cap = self.limit + MULTIPART_SLACK
+        length = dict(scope["headers"]).get(b"content-length")
+        if length and length.isdigit() and int(length) > cap:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+        over = started = False
 
-                mb = self.limit // (1024 * 1024)
-                response = problem(
-                    413, "payload_too_large", "Content Too Large", too_large_detail(mb)
-                )
-                await response(scope, receive, send)
+        async def counting_receive() -> Message:
+            nonlocal seen, over
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > cap:
+                    over = True
+                    raise _BodyTooLarge
+            return message
+
+        async def watching_send(message: Message) -> None:
+            # The route may turn the interrupted read into its own error (FastAPI answers a
+            # form it could not parse with 400): that answer is replaced by the 413.
+            nonlocal started
+            if over and not started:
                 return
-        await self.app(scope, receive, send)
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except _BodyTooLarge:
+            if started:
+                raise
+        if over and not started:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from .api.routes.photos import too_large_detail
+
+        mb = self.limit // (1024 * 1024)
+        response = problem(413, "payload_too_large", "Content Too Large", too_large_detail(mb))
+        await response(scope, receive, send)
 
 
 def build_state(settings: Settings) -> tuple[AppState, InProcessWorker]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import socket
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pptx import Presentation
@@ -17,6 +19,7 @@ from app.config import Settings
 from app.main import create_app
 from app.models import AuditEvent
 
+from ..live_server import serve
 from .conftest import wait_photo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,6 +130,54 @@ def test_over_the_limit_is_413_and_earlier_photos_stay(data_dir: Path) -> None:
         assert client.get(f"/api/photos/{first['id']}/original").content == small
         assert len(list((data_dir / "originals").iterdir())) == 1
         assert list((data_dir / "tmp").iterdir()) == []
+
+
+def test_chunked_upload_without_length_is_cut_off_at_the_limit(data_dir: Path) -> None:
+    """No Content-Length (chunked transfer) on a real server: the bytes are counted as they
+    arrive and the upload is answered 413 once past the limit, long before 64 MB are sent."""
+    settings = Settings(data_dir=data_dir, max_upload_mb=1, ocr_engine="none")
+    with serve(settings) as base:
+        wg = httpx.post(f"{base}/api/workgroups", json={"name": "WG"}).json()
+        m = httpx.post(
+            f"{base}/api/meetings",
+            json={"workgroup_id": wg["id"], "title": "t", "held_on": "2026-11-20"},
+        ).json()
+        port = int(base.rsplit(":", 1)[1])
+        head = (
+            f"POST /api/meetings/{m['id']}/photos HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            "Content-Type: multipart/form-data; boundary=b0undary\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        ).encode()
+        part = (b"--b0undary\r\nContent-Disposition: form-data; name=\"file\"; "
+                b"filename=\"big.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8\xff")
+        chunk = b"0" * (256 * 1024)
+        sent_mb = 0.0
+        reply = b""
+        with socket.create_connection(("127.0.0.1", port), timeout=3) as sock:
+            sock.sendall(head + f"{len(part):x}\r\n".encode() + part + b"\r\n")
+            for _ in range(256):  # 64 MB if it were all read
+                try:
+                    sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                except OSError:
+                    break  # the server answered and stopped reading, or closed
+                sent_mb += 0.25
+                sock.setblocking(False)
+                try:
+                    if sock.recv(1, socket.MSG_PEEK):
+                        break
+                except BlockingIOError:
+                    pass  # nothing to read yet
+                finally:
+                    sock.settimeout(3)
+            sock.settimeout(10)
+            while b"\r\n\r\n" not in reply:
+                data = sock.recv(65536)
+                if not data:
+                    break
+                reply += data
+        assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+        assert sent_mb < 16, f"{sent_mb} MB were sent before the refusal"
+        assert list((data_dir / "originals").iterdir()) == []
 
 
 def test_corrupt_image_is_kept_and_marked_failed(
