@@ -50,11 +50,24 @@ def note_lab(lab: Float32, bg: Float32, quad: FloatArray) -> FloatArray:
     paper = px[px[:, 0] >= np.percentile(px[:, 0], 40)]
     measured = np.median(paper, axis=0).astype(np.float64)
     ref = np.median(bg[inside], axis=0).astype(np.float64)
-    corrected = measured.copy()
-    corrected[0] = measured[0] * PAPER_LAB[0] / max(ref[0], 1.0)
-    corrected[1:] = measured[1:] - ref[1:] + PAPER_LAB[1:]
-    corrected[0] = min(corrected[0], 100.0)
-    return corrected
+    # von Kries: the light scales each linear channel; the gains that bring the surrounding
+    # poster paper to its known colour bring the note to its own (a dim or tinted light
+    # scales chroma too, which a shift in Lab would not undo).
+    gains = _linear(PAPER_LAB) / np.maximum(_linear(ref), 1e-4)
+    return _lab_of_linear(np.clip(_linear(measured) * gains, 0.0, 1.0))
+
+
+def _linear(lab_colour: FloatArray) -> FloatArray:
+    """Linear-light RGB (0-1) of a Lab colour."""
+    px = np.array([[lab_colour]], dtype=np.float32)
+    rgb = np.clip(cv2.cvtColor(px, cv2.COLOR_Lab2RGB)[0, 0].astype(np.float64), 0.0, 1.0)
+    return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+
+
+def _lab_of_linear(linear: FloatArray) -> FloatArray:
+    srgb = np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055)
+    px = np.array([[srgb]], dtype=np.float32)
+    return np.asarray(cv2.cvtColor(px, cv2.COLOR_RGB2Lab)[0, 0], dtype=np.float64)
 
 
 def name_colour(lab_colour: FloatArray) -> str:
