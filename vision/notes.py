@@ -90,7 +90,7 @@ def _colour_candidates(
 ) -> list[Candidate]:
     dc = np.hypot(lab[..., 1] - bg[..., 1], lab[..., 2] - bg[..., 2])
     mask = ((dc > params.chroma_dev) & (roi > 0)).astype(np.uint8) * 255
-    mask = _fill_holes(mask)
+    mask = _fill_holes(mask, max_hole=(params.max_side_frac * max(lab.shape[:2])) ** 2)
     k = max(3, int(min_side * 0.25) | 1)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     out: list[Candidate] = []
@@ -327,10 +327,21 @@ def _overlap(a: FloatArray, b: FloatArray) -> float:
     return float(inter / max(1.0, min(quad_area(a), quad_area(b))))
 
 
-def _fill_holes(mask: Mask) -> Mask:
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    out = np.zeros_like(mask)
-    cv2.drawContours(out, contours, -1, 255, thickness=cv2.FILLED)
+def _fill_holes(mask: Mask, max_hole: float | None = None) -> Mask:
+    """``mask`` with its holes filled (ink inside a note); with ``max_hole``, only holes up to
+    that area, so a wall that surrounds the whole poster does not fill the poster in."""
+    if max_hole is None:
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        out = np.zeros_like(mask)
+        cv2.drawContours(out, contours, -1, 255, thickness=cv2.FILLED)
+        return out
+    contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    out = mask.copy()
+    if hierarchy is None:
+        return out
+    holes = [c for c, h in zip(contours, hierarchy[0], strict=True)
+             if h[3] >= 0 and cv2.contourArea(c) <= max_hole]
+    cv2.drawContours(out, holes, -1, 255, thickness=cv2.FILLED)
     return out
 
 
