@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_photos" / "01_front_s101.jpg"
 
 
 def add_note(api: httpx.Client, meeting: dict[str, Any], **kw: Any) -> dict[str, Any]:
@@ -26,7 +31,7 @@ def open_board(page: Any, meeting: dict[str, Any], notes: int) -> None:
 
 
 def note_el(page: Any, note_id: int) -> Any:
-    return page.locator(f"[data-note-id='{note_id}']")
+    return page.locator(f"li.note[data-note-id='{note_id}']")
 
 
 def saved(page: Any) -> None:
@@ -321,3 +326,67 @@ def test_help_panel_and_board_screenshot(
     expect(help_panel).to_be_hidden()
     note_el(page, made[3]["id"]).click()
     page.get_by_test_id("board-host").screenshot(path=str(artifacts / "editor.png"))
+
+
+def test_review_mode_steps_through_low_confidence_notes(
+    page: Any, api: httpx.Client, meeting: dict[str, Any], web_data_dir: Path
+) -> None:
+    low1 = add_note(api, meeting, x=100, text="申請書を受付")
+    low2 = add_note(api, meeting, x=500, text="本人確言忍")
+    sure = add_note(api, meeting, x=900, text="決裁")
+    # What recognition writes (the API cannot set OCR fields): two doubtful reads, one sure.
+    with sqlite3.connect(web_data_dir / "fusen.db") as db:
+        for note, conf in ((low1, 0.41), (low2, 0.55), (sure, 0.93)):
+            db.execute(
+                "UPDATE notes SET ocr_text = text, confidence = ? WHERE id = ?", (conf, note["id"])
+            )
+    open_board(page, meeting, 3)
+    expect(page.locator(".note--review")).to_have_count(2)
+    expect(note_el(page, sure["id"])).not_to_have_class(re.compile("note--review"))
+    page.get_by_test_id("review").click()
+    panel = page.get_by_test_id("review-panel")
+    expect(panel.get_by_test_id("review-count")).to_have_text("1 / 2 件")
+    expect(note_el(page, low1["id"])).to_have_class(re.compile("note--selected"))
+    panel.get_by_test_id("review-next").click()
+    expect(panel.get_by_test_id("review-count")).to_have_text("2 / 2 件")
+    expect(panel).to_contain_text("本人確言忍")
+    panel.get_by_test_id("review-ok").click()
+    expect(panel.get_by_test_id("review-count")).to_have_text("1 / 1 件")
+    saved(page)
+    assert api.get(f"/api/notes/{low2['id']}").json()["reviewed"] is True
+    expect(page.locator(".note--review")).to_have_count(1)
+    expect(page.get_by_test_id("review")).to_have_text("要確認 1 件")
+
+
+def test_photo_overlay_shows_detected_quads(
+    page: Any, api: httpx.Client, meeting: dict[str, Any], artifacts: Path
+) -> None:
+    with SAMPLE.open("rb") as f:
+        r = api.post(
+            f"/api/meetings/{meeting['id']}/photos", files={"file": (SAMPLE.name, f, "image/jpeg")}
+        )
+    assert r.status_code == 202
+    photo_id = r.json()["id"]
+    deadline = time.monotonic() + 90
+    while api.get(f"/api/photos/{photo_id}").json()["status"] != "done":
+        assert time.monotonic() < deadline, "recognition did not finish"
+        time.sleep(0.2)
+    notes = board(api, meeting)["notes"]
+    assert notes and all(n["quad"] for n in notes)
+    open_board(page, meeting, len(notes))
+    page.get_by_test_id("overlay-toggle").click()
+    overlay = page.get_by_test_id("photo-overlay")
+    expect(overlay.get_by_test_id("overlay-photo")).to_be_visible()
+    expect(overlay.get_by_test_id("overlay-quad")).to_have_count(len(notes))
+    assert overlay.get_by_test_id("overlay-photo").evaluate("img => img.naturalWidth") > 0
+    quad = overlay.get_by_test_id("overlay-quad").first
+    quad.click()
+    nid = int(quad.get_attribute("data-note-id"))
+    expect(note_el(page, nid)).to_have_class(re.compile("note--selected"))
+    expect(quad).to_have_class(re.compile("selected"))
+    # The photo crop appears beside a recognised note while its text is edited.
+    note_el(page, nid).dblclick()
+    expect(page.get_by_test_id("note-crop")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("note-crop")).to_have_count(0)
+    overlay.screenshot(path=str(artifacts / "editor-overlay.png"))
