@@ -146,7 +146,10 @@ def _browser_figures(base: str, mid: int, note_id: int) -> list[str]:
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ja-JP")
             loads = []
-            for _ in range(3):
+            for _ in range(4):
+                # Via about:blank so that each is a full navigation (performance.now() counts
+                # from its start), not a same-document hash change.
+                page.goto("about:blank")
                 page.goto(f"{base}/#/meetings/{mid}")
                 page.wait_for_function(f"document.querySelectorAll('.note').length === {NOTES}")
                 page.evaluate(_FRAME_AFTER)
@@ -175,8 +178,9 @@ def _browser_figures(base: str, mid: int, note_id: int) -> list[str]:
     return [
         f"note PATCH from the page:  median {statistics.median(fetch_ms):.1f} ms over "
         f"{len(fetch_ms)} (fetch in headless Chromium, with the board's event stream open)",
-        f"load + render {NOTES} notes:   median {statistics.median(loads):.0f} ms "
-        f"(navigation start to the frame after the last note; 3 loads; target ≤ 1000 ms)",
+        f"load + render {NOTES} notes:   first {loads[0]:.0f} ms in a fresh browser, then median "
+        f"{statistics.median(loads[1:]):.0f} ms of {len(loads) - 1} (navigation start to the "
+        "frame after the last note; target ≤ 1000 ms)",
         f"drag:                      {fps:.1f} fps over {len(frames)} frames, {i} pointer moves,"
         f" longest frame {worst:.1f} ms (target ≥ 50 fps)",
     ]
