@@ -390,3 +390,21 @@ def test_photo_overlay_shows_detected_quads(
     page.keyboard.press("Escape")
     expect(page.get_by_test_id("note-crop")).to_have_count(0)
     overlay.screenshot(path=str(artifacts / "editor-overlay.png"))
+
+
+def test_dropped_note_snaps_into_its_lane(
+    page: Any, api: httpx.Client, meeting: dict[str, Any]
+) -> None:
+    mid = meeting["id"]
+    lane = api.post(f"/api/meetings/{mid}/lanes", json={"label": "窓口", "y": 0, "h": 300}).json()
+    api.post(f"/api/meetings/{mid}/lanes", json={"label": "担当課", "y": 300, "h": 300})
+    note = add_note(api, meeting, x=300, y=50, h=160)
+    open_board(page, meeting, 1)
+    scale = float(page.get_by_test_id("board-host").get_attribute("data-scale"))
+    x, y = centre(note_el(page, note["id"]))
+    # Down by 150 units: the centre (y 280) stays in 窓口 but the note would stick out below.
+    drag(page, (x, y), (x, y + 150 * scale))
+    saved(page)
+    got = api.get(f"/api/notes/{note['id']}").json()
+    assert got["y"] == pytest.approx(300 - 8 - 160, abs=0.5)
+    assert got["lane_id"] == lane["id"]

@@ -7,8 +7,10 @@
 import { BoardView, COLOR_NAMES, boundsOf, needsReview } from "./board.js";
 import { installGestures } from "./gestures.js";
 import { History } from "./history.js";
+import * as lanes from "./lanes.js";
 import { ConflictPanel, HelpPanel, PhotoOverlay, ReviewPanel, toolbar } from "./panels.js";
 import { BoardStore } from "./store.js";
+import { startEdit } from "./textedit.js";
 
 const NUDGE = 10; // board units per arrow key (×5 with Shift)
 const DUPLICATE_OFFSET = 30;
@@ -293,85 +295,8 @@ export class Editor {
     });
   }
 
-  /** Edit a note's text in place, IME-safe (nothing is committed during a composition). */
   startEdit(id) {
-    if (this.editing) this.editing.commit();
-    const note = this.store.notes.get(id);
-    const li = this.view.noteEls.get(id);
-    if (!note || !li) return;
-    const before = note.text;
-    const area = document.createElement("textarea");
-    area.className = "note-editor";
-    area.dataset.testid = "note-editor";
-    area.setAttribute("aria-label", "付せんの文字");
-    area.value = before;
-    area.style.fontSize = li.children[1].style.fontSize;
-    li.classList.add("note--editing");
-    li.append(area);
-    const crop = this.showCrop(note);
-    let composing = false;
-    let done = false;
-    const close = () => {
-      done = true;
-      area.remove();
-      crop?.remove();
-      li.classList.remove("note--editing");
-      this.editing = null;
-      this.view.viewport.focus({ preventScroll: true });
-    };
-    const editing = {
-      id,
-      commit: () => {
-        if (done) return;
-        const after = area.value;
-        close();
-        if (after !== before) this.editText(id, before, after);
-        else if (needsReview(note)) this.markReviewed(id);
-      },
-      cancel: () => {
-        if (!done) close();
-      },
-    };
-    this.editing = editing;
-    area.addEventListener("compositionstart", () => {
-      composing = true;
-    });
-    area.addEventListener("compositionend", () => {
-      composing = false;
-    });
-    area.addEventListener("keydown", (e) => {
-      e.stopPropagation(); // board shortcuts never fire while typing
-      if (e.isComposing || composing || e.keyCode === 229) return; // the IME owns this key
-      if (e.key === "Escape") editing.cancel();
-      else if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-        e.preventDefault();
-        editing.commit();
-      }
-    });
-    area.addEventListener("blur", () => {
-      // A blur in mid-composition commits after the IME has delivered its text.
-      if (composing) area.addEventListener("compositionend", () => editing.commit(),
-        { once: true });
-      else editing.commit();
-    });
-    area.addEventListener("pointerdown", (e) => e.stopPropagation());
-    area.focus({ preventScroll: true });
-    area.select();
-  }
-
-  /** The note's photo crop beside it while its text is edited (recognised notes only). */
-  showCrop(note) {
-    if (!note.has_image) return null;
-    const img = document.createElement("img");
-    img.className = "note-crop";
-    img.dataset.testid = "note-crop";
-    img.alt = "写真の切り抜き";
-    img.src = `/api/notes/${note.id}/image`;
-    const w = Math.max(note.w, 200);
-    Object.assign(img.style, { left: `${note.x + note.w + 16}px`, top: `${note.y}px`,
-      width: `${w}px` });
-    this.view.topLayer.append(img);
-    return img;
+    startEdit(this, id);
   }
 
   // ---------- links ----------
@@ -416,121 +341,26 @@ export class Editor {
     this.updateButtons();
   }
 
-  // ---------- lanes ----------
+  // ---------- lanes (lanes.js) ----------
 
-  async addLane() {
-    const { store, history } = this;
-    const lanes = [...store.lanes.values()];
-    const y = lanes.length ? Math.max(...lanes.map((l) => l.y + l.h)) : 0;
-    const body = { label: "新しいレーン", x: 0, y, w: store.width, h: 300 };
-    const lane = await store.createLane(body).catch((err) => store.failed(err));
-    if (!lane) return;
-    history.push({
-      label: "レーンを追加",
-      undo: () => store.deleteLane(history.id("lanes", lane.id)),
-      redo: async () => history.alias("lanes", lane.id, (await store.createLane(body)).id),
-    });
-    this.renameLane(lane.id);
+  addLane() {
+    return lanes.addLane(this);
   }
 
-  async deleteLane(id) {
-    const { store, history } = this;
-    const lane = await store.deleteLane(id);
-    if (!lane) return;
-    const body = { label: lane.label, order: lane.order, x: lane.x, y: lane.y, w: lane.w,
-      h: lane.h };
-    history.push({
-      label: "レーンを削除",
-      undo: async () => history.alias("lanes", lane.id, (await store.createLane(body)).id),
-      redo: () => store.deleteLane(history.id("lanes", lane.id)),
-    });
+  deleteLane(id) {
+    return lanes.deleteLane(this, id);
   }
 
-  patchLaneCommand(label, laneId, before, after) {
-    const { store, history } = this;
-    store.patchLane(laneId, after);
-    history.push({
-      label,
-      undo: () => store.patchLane(history.id("lanes", laneId), before),
-      redo: () => store.patchLane(history.id("lanes", laneId), after),
-    });
+  resizeLane(id, beforeH, afterH) {
+    lanes.patchLaneCommand(this, "レーンの高さを変更", id, { h: beforeH }, { h: afterH });
   }
 
-  resizeLane(laneId, beforeH, afterH) {
-    this.patchLaneCommand("レーンの高さを変更", laneId, { h: beforeH }, { h: afterH });
+  renameLane(id) {
+    lanes.renameLane(this, id);
   }
 
-  renameLane(laneId) {
-    const div = this.view.laneEls.get(laneId);
-    const lane = this.store.lanes.get(laneId);
-    if (!div || !lane) return;
-    const input = document.createElement("input");
-    input.className = "lane-rename";
-    input.dataset.testid = "lane-rename";
-    input.setAttribute("aria-label", "レーンの名前");
-    input.value = lane.label;
-    const head = div.querySelector(".lane-head");
-    head.append(input);
-    let composing = false;
-    let done = false;
-    const finish = (save) => {
-      if (done) return;
-      done = true;
-      input.remove();
-      const label = input.value.trim();
-      if (save && label !== lane.label) {
-        this.patchLaneCommand("レーン名を変更", laneId, { label: lane.label }, { label });
-      }
-      this.view.viewport.focus({ preventScroll: true });
-    };
-    input.addEventListener("compositionstart", () => { composing = true; });
-    input.addEventListener("compositionend", () => { composing = false; });
-    input.addEventListener("keydown", (e) => {
-      e.stopPropagation();
-      if (e.isComposing || composing || e.keyCode === 229) return;
-      if (e.key === "Enter") finish(true);
-      else if (e.key === "Escape") finish(false);
-    });
-    input.addEventListener("blur", () => finish(true));
-    input.addEventListener("pointerdown", (e) => e.stopPropagation());
-    input.focus();
-    input.select();
-  }
-
-  /**
-   * Swap a lane with its neighbour (dir -1 up, +1 down): the bands trade places and the
-   * notes in each band move with it, as one undoable step.
-   */
-  reorderLane(laneId, dir) {
-    const { store } = this;
-    const sorted = [...store.lanes.values()].sort((a, b) => a.y - b.y || a.order - b.order);
-    const i = sorted.findIndex((l) => l.id === laneId);
-    const j = i + dir;
-    if (i < 0 || j < 0 || j >= sorted.length) return;
-    const [upper, lower] = i < j ? [sorted[i], sorted[j]] : [sorted[j], sorted[i]];
-    const inside = (lane) => [...store.notes.values()].filter((n) => {
-      const cx = n.x + n.w / 2;
-      const cy = n.y + n.h / 2;
-      return cx >= lane.x && cx < lane.x + lane.w && cy >= lane.y && cy < lane.y + lane.h;
-    });
-    const moves = [
-      ...inside(upper).map((n) => ({ id: n.id, x: n.x, y: n.y, y2: n.y + lower.h })),
-      ...inside(lower).map((n) => ({ id: n.id, x: n.x, y: n.y, y2: n.y - upper.h })),
-    ];
-    const lanesBefore = [upper, lower].map((l) => ({ id: l.id, y: l.y, order: l.order }));
-    const lanesAfter = [
-      { id: upper.id, y: upper.y + lower.h, order: lower.order },
-      { id: lower.id, y: upper.y, order: upper.order },
-    ];
-    const apply = (lanes, key) => {
-      for (const l of lanes) {
-        store.patchLane(this.history.id("lanes", l.id), { y: l.y, order: l.order });
-      }
-      return Promise.all(moves.map((m) => store.patchNote(m.id, { x: m.x, y: m[key] })));
-    };
-    apply(lanesAfter, "y2");
-    this.history.push({ label: "レーンを並べ替え", undo: () => apply(lanesBefore, "y"),
-      redo: () => apply(lanesAfter, "y2") });
+  reorderLane(id, dir) {
+    lanes.reorderLane(this, id, dir);
   }
 
   // ---------- keyboard ----------

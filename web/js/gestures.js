@@ -4,6 +4,8 @@
 // or pinch-zoom with two fingers. Moves are coalesced to one update per animation frame,
 // and nothing is saved until the pointer is released.
 
+import { snapIntoLanes } from "./lanes.js";
+
 const DRAG_THRESHOLD = 4; // client px before a press on a note becomes a drag
 const WHEEL_ZOOM = 0.0015;
 
@@ -146,9 +148,9 @@ function dragNotes(editor, e, noteId) {
         if (!additive && wasSelected && editor.selected.size > 1) editor.select([noteId]);
         return;
       }
-      const after = start.map((p) => ({ id: p.id, x: round(live.get(p.id).x),
+      const dropped = start.map((p) => ({ id: p.id, x: round(live.get(p.id).x),
         y: round(live.get(p.id).y) }));
-      editor.moveNotes(start, after);
+      editor.moveNotes(start, snapIntoLanes(editor, dropped));
     },
     cancel() {
       delete editor.host.dataset.dragging;
