@@ -408,3 +408,43 @@ def test_dropped_note_snaps_into_its_lane(
     got = api.get(f"/api/notes/{note['id']}").json()
     assert got["y"] == pytest.approx(300 - 8 - 160, abs=0.5)
     assert got["lane_id"] == lane["id"]
+
+
+def test_tablet_touch_drag_and_pinch(
+    browser: Any, base_url: str, api: httpx.Client, meeting: dict[str, Any]
+) -> None:
+    note = add_note(api, meeting)
+    context = browser.new_context(base_url=base_url, locale="ja-JP", has_touch=True,
+                                  viewport={"width": 1024, "height": 768})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        open_board(page, meeting, 1)
+        page.get_by_test_id("board-viewport").scroll_into_view_if_needed()
+        cdp = page.context.new_cdp_session(page)
+
+        def touch(kind: str, *points: tuple[float, float]) -> None:
+            pts = [{"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)]
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": pts})
+
+        scale = float(page.get_by_test_id("board-host").get_attribute("data-scale"))
+        x, y = centre(note_el(page, note["id"]))
+        touch("touchStart", (x, y))
+        for i in range(1, 9):
+            touch("touchMove", (x + i * 10, y + i * 5))
+        touch("touchEnd")
+        saved(page)
+        moved = api.get(f"/api/notes/{note['id']}").json()
+        assert moved["x"] == pytest.approx(200 + 80 / scale, abs=1.5)
+        assert moved["y"] == pytest.approx(200 + 40 / scale, abs=1.5)
+        # Two fingers moving apart zoom in.
+        vp = viewport_box(page)
+        cx, cy = vp["x"] + vp["width"] / 2, vp["y"] + vp["height"] - 60
+        touch("touchStart", (cx - 40, cy), (cx + 40, cy))
+        for i in range(1, 9):
+            touch("touchMove", (cx - 40 - i * 15, cy), (cx + 40 + i * 15, cy))
+        touch("touchEnd")
+        zoomed = float(page.get_by_test_id("board-host").get_attribute("data-scale"))
+        assert zoomed > scale * 1.8
+    finally:
+        context.close()
