@@ -274,9 +274,13 @@ def test_two_browsers_see_each_others_changes(
     expect(page.get_by_test_id("board-note").filter(has_text="追加")).to_have_count(1)
 
 
+@pytest.mark.parametrize("live", [True, False], ids=["live-event-first", "409-from-server"])
 def test_stale_edit_shows_both_texts(
-    page: Any, api: httpx.Client, meeting: dict[str, Any], artifacts: Path
+    page: Any, api: httpx.Client, meeting: dict[str, Any], artifacts: Path, live: bool
 ) -> None:
+    if not live:
+        # Without the event stream the page learns of the other save only from the 409.
+        page.route("**/events", lambda route: route.abort())
     note = add_note(api, meeting, text="受付")
     open_board(page, meeting, 1)
     note_el(page, note["id"]).dblclick()
@@ -285,6 +289,8 @@ def test_stale_edit_shows_both_texts(
     # Meanwhile someone else saves the same note.
     r = api.patch(f"/api/notes/{note['id']}", json={"version": 1, "text": "電子申請で受付"})
     assert r.status_code == 200
+    if live:  # their text reaches this page (under the open editor) before we save
+        expect(note_el(page, note["id"]).locator(".note-text")).to_have_text("電子申請で受付")
     page.keyboard.press("Control+Enter")
     conflict = page.get_by_test_id("conflict")
     expect(conflict).to_be_visible()
@@ -292,7 +298,7 @@ def test_stale_edit_shows_both_texts(
     expect(conflict.get_by_test_id("conflict-mine")).to_have_text("窓口で受付")
     saved(page)
     assert api.get(f"/api/notes/{note['id']}").json()["text"] == "電子申請で受付"
-    page.screenshot(path=str(artifacts / "editor-conflict.png"))
+    page.screenshot(path=str(artifacts / f"editor-conflict-{live}.png"))
     conflict.get_by_test_id("conflict-keep-both").click()
     expect(conflict).to_be_hidden()
     saved(page)

@@ -32,6 +32,7 @@ export class Editor {
       onConflict: (c) => this.conflict.show(c),
       onStatus: (s) => this.showStatus(s),
     });
+    this.host.dataset.saving = "0";
     this.bar = toolbar(this);
     host.append(this.bar.root);
     const stage = el("div", "editor-stage");
