@@ -383,7 +383,10 @@ export class Editor {
       const step = e.shiftKey ? NUDGE * 5 : NUDGE;
       const [dx, dy] = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step],
         ArrowDown: [0, step] }[key];
-      if (!this.nudge(dx, dy)) this.view.panBy(-dx * 4, -dy * 4);
+      if (!this.nudge(dx, dy)) {
+        if (!this.host.contains(t)) return; // nothing selected, focus elsewhere: page scrolls
+        this.view.panBy(-dx * 4, -dy * 4);
+      }
     } else if ((key === "Enter" || key === "F2") && this.selected.size === 1) {
       this.startEdit([...this.selected][0]);
     } else if (key === "Escape") {
@@ -393,8 +396,8 @@ export class Editor {
     else if (key === "-") this.zoom(0.8);
     else if (key === "0") this.fit();
     else if (key === "?" || key === "F1") this.help.toggle();
-    else if (key === " ") {
-      this.spaceHeld = true;
+    else if (key === " " && this.host.contains(t)) {
+      this.spaceHeld = true; // Space+drag pans (only with the board focused)
     } else return;
     e.preventDefault();
   }
