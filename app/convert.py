@@ -77,6 +77,7 @@ def note_public(row: models.Note) -> schemas.NotePublic:
         z=row.z,
         version=row.version,
         has_image=row.image_key is not None,
+        reviewed=row.reviewed,
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from . import models, schemas
-from .convert import snapshot
+from .convert import lane_public, snapshot
 from .errors import ConflictError, InvalidRequestError, NotFoundError
 
 
@@ -162,7 +162,10 @@ def create_note(
     top = session.scalar(
         select(func.max(models.Note.z)).where(models.Note.meeting_id == meeting_id)
     )
-    row = models.Note(meeting_id=meeting_id, **body.model_dump(), z=(top or 0) + 1)
+    fields = body.model_dump()
+    if "lane_id" not in body.model_fields_set:
+        fields["lane_id"] = lane_at(list_lanes(session, meeting_id=meeting_id), fields)
+    row = models.Note(meeting_id=meeting_id, **fields, z=(top or 0) + 1)
     session.add(row)
     session.flush()
     audit(session, actor=actor, action="create", row=row, meeting_id=meeting_id, before=None)
@@ -171,6 +174,7 @@ def create_note(
 
 
 _NULLABLE_NOTE_FIELDS = {"lane_id"}
+_GEOMETRY = {"x", "y", "w", "h"}
 
 
 def update_note(
@@ -188,6 +192,12 @@ def update_note(
             raise InvalidRequestError(f"「{key}」を空にすることはできません。")
     if "lane_id" in changes:
         _check_lane(session, lane_id=changes["lane_id"], meeting_id=row.meeting_id)
+    elif _GEOMETRY & changes.keys():
+        # The lane follows from where the note sits (issue 5), unless the client names one.
+        box = {k: changes.get(k, getattr(row, k)) for k in _GEOMETRY}
+        lane_id = lane_at(list_lanes(session, meeting_id=row.meeting_id), box)
+        if lane_id != row.lane_id:
+            changes["lane_id"] = lane_id
     before = snapshot(row)
     # Compare-and-set in SQL so two writers cannot both win, on SQLite and PostgreSQL alike.
     result = session.execute(
@@ -227,7 +237,57 @@ def delete_note(session: Session, *, note_id: int, actor: str) -> None:
     bump_board(session, meeting_id=row.meeting_id)
 
 
+def restore_note(session: Session, *, note_id: int, actor: str) -> models.Note:
+    """Undo a soft delete: the same row (same id, text and crop) comes back on the board.
+
+    Restoring a note that is not deleted changes nothing. Its links were deleted with it;
+    the client that undoes the delete creates them again.
+    """
+    row = session.get(models.Note, note_id)
+    if row is None:
+        raise NotFoundError(f"付せん（ID {note_id}）が見つかりません。")
+    if not row.deleted:
+        return row
+    before = snapshot(row)
+    row.deleted = False
+    row.version += 1
+    row.lane_id = lane_at(list_lanes(session, meeting_id=row.meeting_id), snapshot(row))
+    session.flush()
+    audit(session, actor=actor, action="restore", row=row, meeting_id=row.meeting_id, before=before)
+    bump_board(session, meeting_id=row.meeting_id)
+    return row
+
+
 # --- lanes -----------------------------------------------------------------------------
+
+
+def lane_at(lanes: list[models.Lane], box: dict[str, Any]) -> int | None:
+    """The lane holding the centre of ``box`` (board units): the first by order, or ``None``.
+
+    This is the one rule for a note's lane (issue 5): the server applies it whenever a note
+    or a lane moves, so every client and the exporters agree.
+    """
+    cx, cy = box["x"] + box["w"] / 2, box["y"] + box["h"] / 2
+    for lane in lanes:
+        if lane.x <= cx < lane.x + lane.w and lane.y <= cy < lane.y + lane.h:
+            return lane.id
+    return None
+
+
+def reassign_lanes(session: Session, *, meeting_id: int) -> None:
+    """Recompute every live note's lane after a lane was added, moved, resized or deleted.
+
+    The lane is derived from the geometry, so this does not bump the notes' versions: an
+    edit someone is making to a note's text must not turn into a conflict because a lane
+    band moved under it.
+    """
+    session.flush()
+    lanes = list_lanes(session, meeting_id=meeting_id)
+    for note in live_notes(session, meeting_id=meeting_id):
+        lane_id = lane_at(lanes, {"x": note.x, "y": note.y, "w": note.w, "h": note.h})
+        if lane_id != note.lane_id:
+            note.lane_id = lane_id
+    session.flush()
 
 
 def get_lane(session: Session, *, lane_id: int) -> models.Lane:
@@ -269,6 +329,7 @@ def create_lane(
     session.add(row)
     session.flush()
     audit(session, actor=actor, action="create", row=row, meeting_id=meeting_id, before=None)
+    reassign_lanes(session, meeting_id=meeting_id)
     bump_board(session, meeting_id=meeting_id)
     return row
 
@@ -289,8 +350,13 @@ def update_lane(
     )
     session.refresh(row)
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise ConflictError("このレーンは他の人が先に変更しました。最新の内容を確認してください。")
+        raise ConflictError(
+            "このレーンは他の人が先に変更しました。最新の内容を確認してください。",
+            current=lane_public(row).model_dump(mode="json"),
+        )
     audit(session, actor=actor, action="update", row=row, meeting_id=row.meeting_id, before=before)
+    if changes.keys() - {"label"}:
+        reassign_lanes(session, meeting_id=row.meeting_id)
     bump_board(session, meeting_id=row.meeting_id)
     return row
 
@@ -303,6 +369,7 @@ def delete_lane(session: Session, *, lane_id: int, actor: str) -> None:
     session.delete(row)
     session.flush()
     audit(session, actor=actor, action="delete", row=row, meeting_id=row.meeting_id, before=before)
+    reassign_lanes(session, meeting_id=row.meeting_id)
     bump_board(session, meeting_id=row.meeting_id)
 
 

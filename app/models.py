@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -138,6 +139,8 @@ class Note(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Soft delete: an undo restores the same row, and nothing a person wrote is ever lost.
     deleted: Mapped[bool] = mapped_column(default=False)
+    # A person has checked the OCR text (the editor's 要確認 review, issue 5).
+    reviewed: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

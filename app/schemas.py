@@ -119,6 +119,7 @@ class NoteUpdate(Strict):
     lane_id: int | None = None
     z: int | None = None
     writing: WritingName | None = None
+    reviewed: bool | None = None
 
 
 class NotePublic(BaseModel):
@@ -141,6 +142,7 @@ class NotePublic(BaseModel):
     z: int
     version: int
     has_image: bool
+    reviewed: bool
 
 
 class LaneCreate(Strict):
@@ -188,6 +190,16 @@ class LinkPublic(BaseModel):
     label: str
 
 
+class BoardPhoto(BaseModel):
+    """A recognised photo of the board, for the editor's overlay (quads are in its pixels)."""
+
+    id: int
+    filename: str
+    width: int | None
+    height: int | None
+    status: PhotoStatus
+
+
 class BoardPublic(BaseModel):
     meeting_id: int
     version: int
@@ -196,3 +208,4 @@ class BoardPublic(BaseModel):
     notes: list[NotePublic]
     lanes: list[LanePublic]
     links: list[LinkPublic]
+    photos: list[BoardPhoto] = []

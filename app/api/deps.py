@@ -54,5 +54,8 @@ def get_actor(x_fusen_user: Annotated[str | None, Header()] = None) -> str:
 
 
 StateDep = Annotated[AppState, Depends(get_state)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit when the route returns, *before* the response is sent. With the
+# default ("request") FastAPI sends the response first, so a client could read its own write
+# back before it was committed (seen as a 404 for a workgroup just created).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ActorDep = Annotated[str, Depends(get_actor)]

@@ -144,7 +144,7 @@ def test_lanes_crud_and_note_assignment(client: TestClient, meeting: dict[str, A
     assert r1.status_code == r2.status_code == 201
     l1, l2 = r1.json(), r2.json()
     assert (l1["order"], l2["order"]) == (0, 1) and l1["w"] > 0
-    note = _note(client, mid, lane_id=l2["id"])
+    note = _note(client, mid, y=350, lane_id=l2["id"])
     assert note["lane_id"] == l2["id"]
     r = client.patch(f"/api/lanes/{l1['id']}", json={"version": 1, "label": "住民・事業者"})
     assert r.status_code == 200 and r.json()["label"] == "住民・事業者"

@@ -32,9 +32,14 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data_dir = tmp_path_factory.mktemp("web") / "data"
-    with serve(Settings(data_dir=data_dir, ocr_workers=1)) as url:
+def web_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The live server's data dir (its SQLite database is ``fusen.db`` in it)."""
+    return tmp_path_factory.mktemp("web") / "data"
+
+
+@pytest.fixture(scope="module")
+def base_url(web_data_dir: Path) -> Iterator[str]:
+    with serve(Settings(data_dir=web_data_dir, ocr_workers=1)) as url:
         yield url
 
 

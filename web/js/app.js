@@ -4,7 +4,7 @@
 // a reload or a shared link still loads the page, and the hash picks the view.
 
 import * as api from "./api.js";
-import { Board } from "./board.js";
+import { Editor } from "./editor.js";
 
 const STATUS_LABELS = {
   waiting: "アップロード待ち",
@@ -188,9 +188,9 @@ async function meetingView(ctx, meetingId) {
   const { photoList, boardHost, parts } = meetingLayout(meeting, wg);
   focusHeading();
 
-  const board = new Board(boardHost);
-  ctx.onCleanup(() => board.destroy());
-  const refresh = boardRefresher(ctx, meetingId, board, parts);
+  const editor = new Editor(boardHost, meetingId, parts);
+  ctx.onCleanup(() => editor.destroy());
+  const refresh = boardRefresher(ctx, editor, parts);
   refresh();
 
   const photos = new Map(); // photo id -> its list item
@@ -226,7 +226,7 @@ async function meetingView(ctx, meetingId) {
         .then(() => (photos.has(change.entity_id) ? null : api.get(`/api/photos/${change.entity_id}`)))
         .then((p) => p && ctx.alive && !photos.has(p.id) && watch(p), () => {});
     }
-    if (String(change.board_version) !== boardHost.dataset.boardVersion) refresh();
+    editor.applyEvent(change);
   });
 }
 
@@ -260,7 +260,8 @@ function meetingLayout(meeting, wg) {
         fileButton("写真を選ぶ", { multiple: true, "data-testid": "file-input" }, false)),
       photoList),
     h("section", { class: "panel board-section", "aria-labelledby": "board-heading" },
-      h("div", { class: "board-head" }, h("h2", { id: "board-heading" }, "ボード"), parts.summary),
+      h("div", { class: "board-head" }, h("h2", { id: "board-heading" }, "ボード"), parts.summary,
+        h("span", { class: "hint" }, "付せんはドラッグで移動、ダブルクリックで編集。変更はすぐに保存されます（？でショートカット一覧）。")),
       parts.boardError, parts.boardEmpty, boardHost),
   );
   return { photoList, boardHost, parts };
@@ -273,16 +274,13 @@ function fileButton(text, attrs, primary) {
 }
 
 /** Reload the board; calls that arrive while one is running merge into one more reload. */
-function boardRefresher(ctx, meetingId, board, { summary, boardEmpty, boardError }) {
+function boardRefresher(ctx, editor, { boardError }) {
   let running = null;
   let again = false;
   const load = async () => {
     try {
-      const data = await api.get(`/api/meetings/${meetingId}/board`);
+      await editor.load();
       if (!ctx.alive) return;
-      board.render(data);
-      summary.textContent = `付せん ${data.notes.length} 枚`;
-      boardEmpty.hidden = data.notes.length > 0;
       boardError.hidden = true;
     } catch (err) {
       if (ctx.alive) showError(boardError, err, "ボードを読み込めませんでした。");
@@ -410,6 +408,7 @@ function bindForm(form, action) {
 }
 
 function showError(node, err, prefix = "") {
+  if (!(err instanceof api.ApiError)) console.error(err);
   const detail = err instanceof api.ApiError ? err.detail : "予期しないエラーが発生しました。";
   node.textContent = prefix ? `${prefix}${detail}` : detail;
   node.hidden = false;

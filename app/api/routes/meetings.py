@@ -47,4 +47,10 @@ def board(meeting_id: int, session: SessionDep) -> schemas.BoardPublic:
         notes=[note_public(n) for n in crud.live_notes(session, meeting_id=meeting_id)],
         lanes=[lane_public(la) for la in crud.list_lanes(session, meeting_id=meeting_id)],
         links=[link_public(li) for li in crud.list_links(session, meeting_id=meeting_id)],
+        photos=[
+            schemas.BoardPhoto(
+                id=p.id, filename=p.filename, width=p.width, height=p.height, status=p.status  # type: ignore[arg-type]
+            )
+            for p in row.photos
+        ],
     )

@@ -38,6 +38,12 @@ def delete_note(note_id: int, session: SessionDep, actor: ActorDep) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+@router.post("/notes/{note_id}/restore")
+def restore_note(note_id: int, session: SessionDep, actor: ActorDep) -> schemas.NotePublic:
+    """Bring back a deleted note (the editor's undo of a delete)."""
+    return note_public(crud.restore_note(session, note_id=note_id, actor=actor))
+
+
 @router.get("/notes/{note_id}/image", response_class=FileResponse)
 def note_image(note_id: int, session: SessionDep, state: StateDep) -> FileResponse:
     """The note's rectified crop from its photo (JPEG)."""
