@@ -17,7 +17,7 @@ Blobs of touching notes are split by eroding until they fall apart, then growing
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from vision.geometry import (
     FloatArray,
+    apply_homography,
     local_mask,
     order_clockwise,
     polygon_iou,
@@ -80,8 +81,13 @@ def detect(lab: Float32, bg: Float32, roi: Mask, params: DetectParams) -> list[C
     h, w = lab.shape[:2]
     long_side = max(h, w)
     min_side = params.min_side_frac * long_side
+    grad = _gradient(lab)
     colour = _colour_candidates(lab, bg, roi, params, min_side)
-    edges = _edge_candidates(lab, bg, roi, params, min_side)
+    light = lab[..., 0]
+    colour = [
+        replace(c, quad=q) for c in colour for q in _split_at_seams(c.quad, grad, light, min_side)
+    ]
+    edges = _edge_candidates(lab, bg, grad, roi, params, min_side)
     return _merge(colour, edges)
 
 
@@ -101,7 +107,7 @@ def _colour_candidates(
 
 
 def _edge_candidates(
-    lab: Float32, bg: Float32, roi: Mask, params: DetectParams, min_side: float
+    lab: Float32, bg: Float32, grad: Float32, roi: Mask, params: DetectParams, min_side: float
 ) -> list[Candidate]:
     """Pale notes from their outline: faint steps of lightness (the note's border and its soft
     shadow) that enclose a note-shaped room of paper.
@@ -116,10 +122,59 @@ def _edge_candidates(
     out: list[Candidate] = []
     base = max(2, int(round(min_side * 0.16)))
     near = cv2.dilate(edges, np.ones((5, 5), np.uint8))
-    grad = _gradient(lab)
     for r in (base, 2 * base, 3 * base):  # wider discs bridge wider gaps in the outline
         out.extend(_rooms(lab, bg, near, grad, free, r, params, min_side))
     return _dedupe(out)
+
+
+SEAM_SPAN = 0.75
+"""Share of a quad's height (or width) a straight edge must cross to be the seam between
+two touching notes of one colour (writing never runs so straight and so far)."""
+
+
+def _split_at_seams(quad: FloatArray, grad: Float32, light: Float32, min_side: float
+                    ) -> list[FloatArray]:
+    """Cut a quad where a straight lightness edge crosses it from side to side.
+
+    Two notes of one colour side by side (touching, or one overlapping the other) make one
+    colour blob that may well be rectangular itself; the gap or the shadow along the upper
+    note's edge is a line right across it. Pieces must still be note-sized; each is cut again.
+    """
+    w, h = side_lengths(quad)
+    cw, ch = max(8, round(w)), max(8, round(h))
+    dst = np.array([[0, 0], [cw - 1, 0], [cw - 1, ch - 1], [0, ch - 1]], np.float32)
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    flat = cv2.warpPerspective(grad, m, (cw, ch), flags=cv2.INTER_LINEAR)
+    face = cv2.warpPerspective(light, m, (cw, ch), flags=cv2.INTER_LINEAR)
+    ink = face < float(np.percentile(face, 60)) - INK_DARKER  # writing on the note
+    ink = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    strong = (flat > max(2.0, 3.0 * float(np.median(flat)))) & ~ink
+    for axis, size, other in ((0, cw, ch), (1, ch, cw)):
+        if size < 1.6 * min_side:
+            continue
+        hits = strong if axis == 0 else strong.T  # rows × positions along the cut axis
+        near = cv2.dilate(hits.astype(np.uint8), np.ones((1, 3), np.uint8)) > 0
+        margin = int(other * 0.1)
+        span = near[margin : other - margin].mean(axis=0)
+        lo, hi = int(0.3 * size), int(0.7 * size)
+        if hi <= lo:
+            continue
+        at = lo + int(np.argmax(span[lo:hi]))
+        if span[at] < SEAM_SPAN:
+            continue
+        inv = np.linalg.inv(m)
+        if axis == 0:
+            parts = [((0, 0), (at, 0), (at, ch - 1), (0, ch - 1)),
+                     ((at, 0), (cw - 1, 0), (cw - 1, ch - 1), (at, ch - 1))]
+        else:
+            parts = [((0, 0), (cw - 1, 0), (cw - 1, at), (0, at)),
+                     ((0, at), (cw - 1, at), (cw - 1, ch - 1), (0, ch - 1))]
+        out: list[FloatArray] = []
+        for part in parts:
+            q = apply_homography(inv, np.array(part, np.float64))
+            out.extend(_split_at_seams(q, grad, light, min_side))
+        return out
+    return [quad]
 
 
 def _gradient(lab: Float32) -> Float32:
