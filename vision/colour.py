@@ -53,7 +53,7 @@ def note_lab(lab: Float32, bg: Float32, quad: FloatArray) -> FloatArray:
     # von Kries: the light scales each linear channel; the gains that bring the surrounding
     # poster paper to its known colour bring the note to its own (a dim or tinted light
     # scales chroma too, which a shift in Lab would not undo).
-    gains = _linear(PAPER_LAB) / np.maximum(_linear(ref), 1e-4)
+    gains = _linear(PAPER_LAB.astype(np.float64)) / np.maximum(_linear(ref), 1e-4)
     return _lab_of_linear(np.clip(_linear(measured) * gains, 0.0, 1.0))
 
 
@@ -61,7 +61,7 @@ def _linear(lab_colour: FloatArray) -> FloatArray:
     """Linear-light RGB (0-1) of a Lab colour."""
     px = np.array([[lab_colour]], dtype=np.float32)
     rgb = np.clip(cv2.cvtColor(px, cv2.COLOR_Lab2RGB)[0, 0].astype(np.float64), 0.0, 1.0)
-    return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return np.asarray(np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4))
 
 
 def _lab_of_linear(linear: FloatArray) -> FloatArray:
