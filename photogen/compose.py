@@ -51,26 +51,33 @@ def _skip(rng: np.random.Generator, n: int, dtype: FloatType) -> None:
 class RowNoise:
     """Standard normal noise of an H×W×C image, handed out by rows in increasing order.
 
-    The values equal one ``rng.standard_normal((H, W, C))`` draw made when the stream was
-    created; ``rng`` itself is moved past that draw (as if it had been made).
+    The values equal one ``rng.standard_normal((H, W, C))`` draw (times ``scale``) made when
+    the stream was created; ``rng`` itself is moved past that draw (as if it had been made).
+    With ``whole`` the draw is simply made at once (one band: no need to fork and skip).
     """
 
     def __init__(self, rng: np.random.Generator, w: int, h: int, channels: int,
-                 dtype: FloatType, scale: float = 1.0) -> None:
-        self._rng, self._w, self._c = _fork(rng), w, channels
+                 dtype: FloatType, scale: float = 1.0, whole: bool = False) -> None:
+        self._rng, self._w, self._c = rng, w, channels
         self._dtype, self._scale = dtype, scale
         self._start, self._buf = 0, np.zeros((0, w, channels), np.float32)
-        _skip(rng, w * h * channels, dtype)
+        if whole:
+            self._buf = self._draw(h)
+        else:
+            self._rng = _fork(rng)
+            _skip(rng, w * h * channels, dtype)
+
+    def _draw(self, rows: int) -> F32:
+        shape = (rows, self._w, self._c)
+        if self._scale == 1.0:
+            return self._rng.standard_normal(shape, self._dtype).astype(np.float32, copy=False)
+        return self._rng.normal(0.0, self._scale, shape).astype(np.float32)
 
     def rows(self, y0: int, y1: int) -> F32:
         """Noise rows ``y0:y1`` (``y0`` never below an earlier call's ``y0``), float32."""
         end = self._start + len(self._buf)
         if y1 > end:
-            if self._scale == 1.0:
-                new = self._rng.standard_normal((y1 - end, self._w, self._c), self._dtype)
-            else:
-                new = self._rng.normal(0.0, self._scale, (y1 - end, self._w, self._c))
-            self._buf = np.concatenate([self._buf, new.astype(np.float32)])
+            self._buf = np.concatenate([self._buf, self._draw(y1 - end)])
         self._buf = self._buf[y0 - self._start:]
         self._start = y0
         return self._buf[: y1 - y0]
@@ -143,16 +150,17 @@ def photograph(spec: SceneSpec, canvas: Canvas, warp: NDArray[np.float64], kind:
     w, h = spec.size
     alpha = np.asarray(cv2.warpPerspective(canvas.alpha, warp, (w, h), flags=cv2.INTER_LINEAR),
                        np.float32)
+    step, margin = _band_step(spec), photo.blur_margin(spec)
+    whole = step >= h
     bg = photo.background(kind, w, h, rng)
-    bg_noise = RowNoise(rng, w, h, 1, np.float64, scale=2.0)
+    bg_noise = RowNoise(rng, w, h, 1, np.float64, scale=2.0, whole=whole)
     shadow = photo.contact_shadow(alpha, kind)
     light = photo.illumination(spec, rng, shadow_band)
     gains = photo.white_balance(spec, rng)
     noisy = spec.noise_sigma > 0
-    luma = RowNoise(rng, w, h, 1, np.float32) if noisy else None
-    chroma = RowNoise(rng, w, h, 3, np.float32) if noisy else None
+    luma = RowNoise(rng, w, h, 1, np.float32, whole=whole) if noisy else None
+    chroma = RowNoise(rng, w, h, 3, np.float32, whole=whole) if noisy else None
     out = np.empty((h, w, 3), np.uint8)
-    step, margin = _band_step(spec), photo.blur_margin(spec)
     for y0 in range(0, h, step):
         y1 = min(h, y0 + step)
         e0, e1 = max(0, y0 - margin), min(h, y1 + margin)
