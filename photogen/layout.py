@@ -28,6 +28,24 @@ NOTE_RGB: dict[str, tuple[tuple[int, int, int], ...]] = {
 }
 """Sticky-note paper colours (sRGB under neutral light): pastel, neon and pale variants."""
 
+NEON_RGB: dict[str, tuple[tuple[int, int, int], ...]] = {
+    "yellow": ((238, 255, 60), (245, 250, 40), (230, 252, 85)),
+    "pink": ((255, 70, 160), (255, 95, 175), (250, 60, 140)),
+    "green": ((125, 240, 70), (150, 250, 90), (105, 230, 80)),
+    "orange": ((255, 125, 40), (255, 145, 55), (255, 105, 50)),
+}
+"""Fluorescent papers: so saturated that the camera clips a channel under bright light."""
+
+PASTEL_RGB: dict[str, tuple[tuple[int, int, int], ...]] = {
+    "yellow": ((255, 249, 205), (252, 246, 190)),
+    "pink": ((252, 226, 232), (250, 215, 225)),
+    "blue": ((218, 236, 248), (205, 230, 246)),
+    "green": ((225, 243, 212), (214, 240, 200)),
+    "orange": ((253, 228, 200), (252, 220, 185)),
+    "purple": ((232, 222, 243), (225, 214, 240)),
+}
+"""Very pale papers, close to the off-white 模造紙 (colour name stays the palette name)."""
+
 INKS: tuple[tuple[str, tuple[int, int, int], float], ...] = (
     ("black", (38, 38, 44), 0.8),
     ("blue", (30, 55, 150), 0.12),
@@ -38,7 +56,14 @@ INKS: tuple[tuple[str, tuple[int, int, int], float], ...] = (
 
 @dataclass(frozen=True)
 class NotePlan:
-    """One sticky note on the flat poster (mm); ``angle`` is degrees clockwise."""
+    """One sticky note on the flat poster (mm); ``angle`` is degrees clockwise.
+
+    ``curl_mm`` foreshortens the bottom edge of a lifted (curled) note: the drawn outline,
+    and so the truth quad, ends that much above the flat note's bottom. ``paper`` is
+    ``standard``, ``neon`` or ``pastel``; ``group`` numbers touching/overlap groups (-1 for
+    none) and ``role`` is ``touching``, ``occluded`` (partly under the next note of its
+    group) or ``overlapped`` (lies over the previous one) or empty.
+    """
 
     cx: float
     cy: float
@@ -56,13 +81,17 @@ class NotePlan:
     char_mm: float
     row: int
     lane: int | None
+    curl_mm: float = 0.0
+    paper: str = "standard"
+    group: int = -1
+    role: str = ""
 
     def corners(self) -> tuple[PointMM, PointMM, PointMM, PointMM]:
-        """Corners in poster mm, clockwise from the note's own top-left."""
+        """Corners of the drawn outline in poster mm, clockwise from the note's top-left."""
         c, s = math.cos(math.radians(self.angle)), math.sin(math.radians(self.angle))
         out = []
         for dx, dy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
-            x, y = dx * self.w / 2, dy * self.h / 2
+            x, y = dx * self.w / 2, (dy * self.h / 2 if dy < 0 else self.h / 2 - self.curl_mm)
             out.append((self.cx + x * c - y * s, self.cy + x * s + y * c))
         return (out[0], out[1], out[2], out[3])
 
@@ -122,8 +151,11 @@ def _face(spec: SceneSpec, rng: np.random.Generator) -> FontFace:
     return options[rng.integers(len(options))]
 
 
-def _note_rgb(color: str, rng: np.random.Generator) -> tuple[int, int, int]:
-    variants = NOTE_RGB[color]
+def note_rgb(color: str, rng: np.random.Generator,
+             table: dict[str, tuple[tuple[int, int, int], ...]] = NOTE_RGB
+             ) -> tuple[int, int, int]:
+    """One paper colour of ``color`` from ``table`` with a little per-pad variation."""
+    variants = table[color]
     base = np.array(variants[rng.integers(len(variants))], dtype=float)
     r, g, b = np.clip(base + rng.normal(0, 3.0, 3), 0, 255).round().astype(int)
     return int(r), int(g), int(b)
@@ -161,7 +193,7 @@ def make_note(
     angle = float(rng.uniform(-1, 1) * spec.note_rotation_deg)
     return NotePlan(
         cx=centre[0], cy=centre[1], w=w, h=h, angle=angle, color=color,
-        rgb=_note_rgb(color, rng), text=phrase, lines=fitted.lines, vertical=vertical,
+        rgb=note_rgb(color, rng), text=phrase, lines=fitted.lines, vertical=vertical,
         face=_face(spec, rng), ink_name=ink_name, ink=ink, char_mm=char_mm, row=row, lane=lane,
     )
 

@@ -48,16 +48,20 @@ def _low_freq(shape: tuple[int, int], cells: tuple[int, int], rng: np.random.Gen
                       dtype=np.float32)
 
 
-def blank(plan: PosterPlan, scale: float, rng: np.random.Generator) -> Canvas:
-    """Canvas with the bare 模造紙: warm off-white, faint blotches, fibres and fold creases."""
+def blank(plan: PosterPlan, scale: float, rng: np.random.Generator, pad: float = PAD_MM
+          ) -> Canvas:
+    """Canvas with the bare 模造紙: warm off-white, faint blotches, fibres and fold creases.
+
+    ``pad`` mm of room around the sheet (transparent until something is drawn there).
+    """
     w_mm, h_mm = plan.size
-    cw, ch = round((w_mm + 2 * PAD_MM) * scale), round((h_mm + 2 * PAD_MM) * scale)
+    cw, ch = round((w_mm + 2 * pad) * scale), round((h_mm + 2 * pad) * scale)
     rgb = np.empty((ch, cw, 3), np.float32)
     rgb[:] = np.array(plan.paper, np.float32)
     shade = 1.0 + 0.012 * _low_freq((ch, cw), (9, 7), rng)
     shade += rng.normal(0.0, 0.006, (ch, cw)).astype(np.float32)
     rgb *= shade[..., None]
-    canvas = Canvas(rgb, np.zeros((ch, cw), np.float32), scale)
+    canvas = Canvas(rgb, np.zeros((ch, cw), np.float32), scale, pad)
     x0, y0 = canvas.px(0, 0)
     x1, y1 = canvas.px(w_mm, h_mm)
     canvas.alpha[round(y0):round(y1), round(x0):round(x1)] = 1.0
@@ -96,7 +100,7 @@ def _roi_of(canvas: Canvas, pts: NDArray[np.float64], grow: float
     return x0, y0, x1, y1
 
 
-def _coverage(canvas: Canvas, pts: NDArray[np.float64], width_px: int, closed_fill: bool
+def coverage(canvas: Canvas, pts: NDArray[np.float64], width_px: int, closed_fill: bool
               ) -> tuple[F32, tuple[int, int, int, int]]:
     """Anti-aliased coverage (0-1) of a polyline or filled polygon, in a ROI of the canvas."""
     x0, y0, x1, y1 = _roi_of(canvas, pts, width_px + 2)
@@ -113,7 +117,7 @@ def strokes(canvas: Canvas, items: tuple[Stroke, ...]) -> None:
     """Draw marker lines (anti-aliased, slightly translucent ink)."""
     for s in items:
         pts = np.array([canvas.px(x, y) for x, y in s.points], np.float64) - 0.5
-        a, (x0, y0, x1, y1) = _coverage(canvas, pts, max(1, round(s.width * canvas.scale)), False)
+        a, (x0, y0, x1, y1) = coverage(canvas, pts, max(1, round(s.width * canvas.scale)), False)
         a = (a * 0.92)[..., None]
         roi = canvas.rgb[y0:y1, x0:x1]
         roi[:] = roi * (1.0 - a) + np.array(s.ink, np.float32) * a
@@ -161,22 +165,83 @@ def note_tile(note: NotePlan, scale: float, rng: np.random.Generator) -> F32:
     return np.asarray(tile * shade[..., None], np.float32)
 
 
+@dataclass(frozen=True)
+class Glare:
+    """A specular highlight on one note, in the note's own frame: centre (u, v) and semi-axes
+    (a, b) as shares of its width/height, ``angle`` radians, ``peak`` 0-1.3 (≥ 1 clips)."""
+
+    u: float
+    v: float
+    a: float
+    b: float
+    angle: float
+    peak: float
+
+
+OVER_WHITE = 255.0 * 1.35
+"""What a full specular reflection tends to (the lamp is brighter than white paper)."""
+
+
+def glare_blob(shape: tuple[int, int], g: Glare) -> F32:
+    """Highlight weight 0..peak over an H×W note tile (soft-edged ellipse, flat top)."""
+    th, tw = shape
+    y, x = np.mgrid[0:th, 0:tw].astype(np.float32)
+    x, y = x / max(tw - 1, 1) - g.u, y / max(th - 1, 1) - g.v
+    c, s = math.cos(g.angle), math.sin(g.angle)
+    r2 = ((x * c + y * s) / g.a) ** 2 + ((y * c - x * s) / g.b) ** 2
+    return np.asarray(g.peak * np.exp(-(r2 ** 1.3)), np.float32)
+
+
+def _curled(tile: F32, note: NotePlan, scale: float) -> tuple[F32, float]:
+    """The face of a note whose bottom lifts off: the lifted part (its lower ``lift`` share)
+    is foreshortened by ``note.curl_mm`` and turns away from the light. Returns the tile and
+    ``lift``."""
+    th, tw = tile.shape[:2]
+    lift = min(0.45, 0.25 + 2.0 * note.curl_mm / note.h)
+    out_h = max(4, round((note.h - note.curl_mm) * scale))
+    start, length = (1.0 - lift) * th, lift * th
+    delta = note.curl_mm * scale
+    # arc length t along the lifted part → projected p(t) = t - delta·(t/L)³ (monotonic)
+    t = np.linspace(0.0, length, 256)
+    p = t - delta * (t / length) ** 3
+    rows = np.arange(out_h, dtype=np.float64) + 0.5
+    src = np.where(rows < start, rows, start + np.interp(rows - start, p, t)) - 0.5
+    map_y = np.repeat(src.astype(np.float32)[:, None], tw, axis=1)
+    map_x = np.repeat(np.arange(tw, dtype=np.float32)[None, :], out_h, axis=0)
+    face = np.asarray(cv2.remap(tile, map_x, map_y, cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_REPLICATE), np.float32)
+    bend = np.clip((src + 0.5 - start) / length, 0.0, 1.0).astype(np.float32)[:, None]
+    face *= (1.0 - (0.06 + 1.6 * note.curl_mm / note.h) * bend**2)[..., None]
+    return face, lift
+
+
 def stick(canvas: Canvas, note: NotePlan, rng: np.random.Generator,
-          light: tuple[float, float]) -> None:
+          light: tuple[float, float], glare: Glare | None = None) -> None:
     """Composite one note (rotated, with a soft drop shadow) onto the canvas.
 
-    ``light`` is the shadow offset direction (unit vector in canvas pixels).
+    ``light`` is the shadow offset direction (unit vector in canvas pixels). A curled note
+    (``note.curl_mm`` > 0) is drawn foreshortened and casts a wider, darker shadow under its
+    lifted bottom edge; ``glare`` adds a specular highlight to its face.
     """
     s = canvas.scale
     tile = note_tile(note, s, rng)
+    lift = 0.0
+    if note.curl_mm > 0:
+        tile, lift = _curled(tile, note, s)
+    if glare is not None:
+        g = glare_blob(tile.shape[:2], glare)[..., None]
+        tile = np.asarray(tile + g * (OVER_WHITE - tile), np.float32)
     th, tw = tile.shape[:2]
     cx, cy = canvas.px(note.cx, note.cy)
-    reach = 0.5 * math.hypot(note.w, note.h) * s + 8.0 * s
+    cos, sin = math.cos(math.radians(note.angle)), math.sin(math.radians(note.angle))
+    # the drawn outline's centre: a curled note ends curl_mm short of the flat bottom
+    cx, cy = cx + sin * note.curl_mm / 2 * s, cy - cos * note.curl_mm / 2 * s
+    height = (0.08 + 0.9 * note.curl_mm / note.h) * note.h if lift else 0.0  # mm off the wall
+    reach = 0.5 * math.hypot(note.w, note.h) * s + 8.0 * s + height * s
     x0, y0 = max(0, int(cx - reach)), max(0, int(cy - reach))
     x1 = min(canvas.rgb.shape[1], int(cx + reach) + 1)
     y1 = min(canvas.rgb.shape[0], int(cy + reach) + 1)
-    cos, sin = math.cos(math.radians(note.angle)), math.sin(math.radians(note.angle))
-    sx, sy = note.w * s / tw, note.h * s / th  # tile pixel → canvas pixel (≈ 1)
+    sx, sy = note.w * s / tw, (note.h - note.curl_mm) * s / th  # tile px → canvas px (≈ 1)
     # tile cv2 coords (pixel centres at integers) → ROI cv2 coords: scale, rotate clockwise
     # about the tile centre, move the centre onto the note centre
     m = np.array([[cos * sx, -sin * sy, 0.0], [sin * sx, cos * sy, 0.0]])
@@ -193,11 +258,34 @@ def stick(canvas: Canvas, note: NotePlan, rng: np.random.Generator,
     shadow = cv2.GaussianBlur(shadow, (0, 0), 1.6 * s)
     roi = canvas.rgb[y0:y1, x0:x1]
     roi *= (1.0 - float(rng.uniform(0.22, 0.34)) * shadow)[..., None]
+    if lift:
+        _lift_shadow(roi, m, (th, tw), lift, height * s, light, size)
     roi[:] = roi * (1.0 - mask[..., None]) + face * mask[..., None]
 
 
-def tape(canvas: Canvas, plan: PosterPlan, rng: np.random.Generator) -> None:
-    """Masking tape over the poster corners, partly on the wall (extends the alpha)."""
+def _lift_shadow(roi: F32, m: NDArray[np.float64], tile_shape: tuple[int, int], lift: float,
+                 height_px: float, light: tuple[float, float], size: tuple[int, int]) -> None:
+    """The extra shadow a lifted bottom edge casts: its lower part, pushed further from the
+    light and blurred by its height above the poster."""
+    th, tw = tile_shape
+    ramp = np.clip((np.arange(th, dtype=np.float32) - (1.0 - lift) * th) / (lift * th), 0, 1)
+    part = np.repeat((ramp**0.7)[:, None], tw, axis=1)
+    bottom = cv2.warpAffine(part, m, size, flags=cv2.INTER_LINEAR,
+                            borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
+    off = np.array([[1, 0, light[0] * height_px * 0.5],
+                    [0, 1, light[1] * height_px * 0.5 + height_px * 0.35]], np.float64)
+    cast = cv2.warpAffine(bottom, off, size, borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
+    cast = cv2.GaussianBlur(cast, (0, 0), max(0.8, height_px * 0.45))
+    roi *= (1.0 - 0.38 * cast)[..., None]
+
+
+def tape(canvas: Canvas, plan: PosterPlan, rng: np.random.Generator
+         ) -> list[list[tuple[float, float]]]:
+    """Masking tape over the poster corners, partly on the wall (extends the alpha).
+
+    Returns each piece's outline in poster mm.
+    """
+    pieces: list[list[tuple[float, float]]] = []
     w_mm, h_mm = plan.size
     color = np.array([236, 226, 196], np.float32) + rng.normal(0, 4, 3).astype(np.float32)
     for x, y in ((0, 0), (w_mm, 0), (w_mm, h_mm), (0, h_mm)):
@@ -208,9 +296,11 @@ def tape(canvas: Canvas, plan: PosterPlan, rng: np.random.Generator) -> None:
         ux, uy = math.cos(ang), math.sin(ang)
         pts = [(x + sx * ux * L / 2 - sy * uy * W / 2, y + sx * uy * L / 2 + sy * ux * W / 2)
                for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
+        pieces.append([(float(px), float(py)) for px, py in pts])
         poly = np.array([canvas.px(px, py) for px, py in pts], np.float64) - 0.5
-        a, (x0, y0, x1, y1) = _coverage(canvas, poly, 1, True)
+        a, (x0, y0, x1, y1) = coverage(canvas, poly, 1, True)
         rgb, alpha = canvas.rgb[y0:y1, x0:x1], canvas.alpha[y0:y1, x0:x1]
         under = rgb * alpha[..., None]
         rgb[:] = (under * 0.25 + color * 0.75) * a[..., None] + rgb * (1.0 - a[..., None])
         alpha[:] = np.maximum(alpha, a * 0.97)
+    return pieces

@@ -7,14 +7,19 @@ poster sheet, x right, y down); photo sizes are in **pixels of the upright photo
 from __future__ import annotations
 
 import logging
+import zlib
 from dataclasses import dataclass, replace
 from typing import Literal
+
+import numpy as np
 
 log = logging.getLogger(__name__)
 
 Layout = Literal["flow", "kpt"]
 FontClass = Literal["print", "hand", "brush"]
 Background = Literal["wall", "whiteboard", "table", "random"]
+Packing = Literal["grid", "shelf"]
+PaperTone = Literal["standard", "cream", "bright"]
 
 POSTER_MM: tuple[float, float] = (1091.0, 788.0)
 """模造紙 (B1-ish) size, landscape (width, height) in mm."""
@@ -29,6 +34,10 @@ EXIF_ORIENTATIONS: tuple[int, ...] = (1, 3, 6, 8)
 @dataclass(frozen=True)
 class SceneSpec:
     """Everything that decides one generated photo; the same spec always gives the same photo.
+
+    The fields from ``packing`` on model the harder cases of issue 3 and are all off by
+    default. Each effect draws its random choices from its own stream, so switching one on
+    leaves the rest of the photo as it was (layout effects re-plan the poster, of course).
 
     Attributes:
         seed: random seed; every random choice derives from it.
@@ -57,6 +66,31 @@ class SceneSpec:
         blur_sigma: optical blur, pixels.
         exif_orientation: EXIF Orientation the written file carries (1, 3, 6 or 8).
         jpeg_quality: JPEG quality used by :func:`photogen.io.write`.
+        packing: ``grid`` (cells of the largest note size) or ``shelf`` (notes of mixed
+            sizes packed row by row at their own size; needed for touching/overlap groups).
+        gap_mm: (min, max) gap between notes for ``shelf`` packing, mm (shrunk when the
+            notes would not fit otherwise).
+        touching: share of notes placed in same-colour groups of 2-3 that touch edge to
+            edge (gaps 0-2 mm).
+        overlap: share of notes in same-colour pairs where the second (on top, fully
+            visible) covers 5-25 % of the first.
+        curl: share of notes whose bottom edge lifts off the poster (shading, a wider and
+            darker shadow under it, the bottom edge foreshortened by 2-6 %).
+        neon: share of yellow/pink/green/orange notes made of fluorescent paper.
+        pastel: share of coloured notes in pale pastel paper.
+        paper_tone: 模造紙 tone: ``standard`` off-white, ``cream`` or ``bright`` white.
+        glare: share of notes with a specular highlight from a lamp (a cluster of notes
+            near one reflection spot; soft elliptical blobs towards white, partly clipped).
+        laminated: the poster itself is glossy: the lamp's reflection shows on the paper too.
+        shadow_band: a soft-edged shadow band across the wall and poster (person or
+            partition): 10-30 % of the poster wide, 0.55-0.8 brightness, any angle.
+        tape_strips: masking/clear tape strips on the poster face (holding notes or torn
+            bits on the paper).
+        magnets: round magnets (20-35 mm, red/blue/black/white) on the poster margin and
+            the board around it.
+        hand: a hand (with forearm/sleeve) entering from a frame edge, with its shadow.
+        pen: a marker pen (body and cap) entering from a frame edge, with its shadow.
+        motion_blur_px: camera-shake blur length in pixels (random direction), 0 = none.
     """
 
     seed: int = 0
@@ -84,6 +118,22 @@ class SceneSpec:
     blur_sigma: float = 0.6
     exif_orientation: int = 1
     jpeg_quality: int = 88
+    packing: Packing = "grid"
+    gap_mm: tuple[float, float] = (10.0, 30.0)
+    touching: float = 0.0
+    overlap: float = 0.0
+    curl: float = 0.0
+    neon: float = 0.0
+    pastel: float = 0.0
+    paper_tone: PaperTone = "standard"
+    glare: float = 0.0
+    laminated: bool = False
+    shadow_band: bool = False
+    tape_strips: int = 0
+    magnets: int = 0
+    hand: bool = False
+    pen: bool = False
+    motion_blur_px: float = 0.0
 
     def __post_init__(self) -> None:
         """Reject specs that cannot be rendered."""
@@ -97,6 +147,14 @@ class SceneSpec:
             raise ValueError("font_classes, note_sizes_mm and colors must not be empty")
         if not 0.0 <= self.tilt_deg <= 45.0:
             raise ValueError("tilt_deg must be within 0-45")
+        shares = {"touching": self.touching, "overlap": self.overlap, "curl": self.curl,
+                  "neon": self.neon, "pastel": self.pastel, "glare": self.glare}
+        if bad := [k for k, v in shares.items() if not 0.0 <= v <= 1.0]:
+            raise ValueError(f"{', '.join(bad)} must be shares within 0-1")
+        if (self.touching or self.overlap) and self.packing != "shelf":
+            raise ValueError("touching/overlap groups need packing='shelf'")
+        if not 0.0 <= self.gap_mm[0] <= self.gap_mm[1]:
+            raise ValueError("gap_mm must be (min, max) with 0 <= min <= max")
 
     @property
     def poster_mm(self) -> tuple[float, float]:
@@ -137,3 +195,13 @@ def preset(name: str, seed: int) -> SceneSpec:
     if name not in PRESETS:
         raise KeyError(f"unknown preset {name!r}; choose from {', '.join(PRESETS)}")
     return replace(PRESETS[name], seed=seed)
+
+
+def effect_rng(seed: int, effect: str) -> np.random.Generator:
+    """The random stream of one optional effect of the photo with ``seed``.
+
+    Independent of the four streams the base scene uses, so an effect switched on does not
+    move any other random choice.
+    """
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(
+        1000 + zlib.crc32(effect.encode()) % 100000,)))
