@@ -76,6 +76,18 @@ def dominant_colour(lab: Float32) -> Float32:
     lightness: the peak of a 2-D (a, b) histogram, so notes of any colour cannot pull it."""
     h, w = lab.shape[:2]
     centre = lab[h // 5 : 4 * h // 5, w // 5 : 4 * w // 5].reshape(-1, 3)
+    # Paper is light and nearly neutral; a poster hung off-centre leaves the middle of the
+    # photo to the wall or table, so look at the whole photo's light, neutral pixels then.
+    candidates = lab.reshape(-1, 3)
+    light = np.percentile(candidates[:, 0], 50)
+    paperlike = candidates[
+        (candidates[:, 0] >= light) & (np.hypot(candidates[:, 1], candidates[:, 2]) < 20.0)
+    ]
+    centre_like = centre[(centre[:, 0] >= light) & (np.hypot(centre[:, 1], centre[:, 2]) < 20.0)]
+    if len(centre_like) >= 0.2 * len(centre):
+        centre = centre_like
+    elif len(paperlike) >= 0.05 * len(candidates):
+        centre = paperlike
     hist, a_edges, b_edges = np.histogram2d(
         centre[:, 1], centre[:, 2], bins=64, range=((-64, 64), (-64, 64))
     )
