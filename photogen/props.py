@@ -219,7 +219,10 @@ def outline_of(mask: NDArray[np.uint8], x0: int, y0: int, size: tuple[int, int])
 
 
 def make_sprite(mask: NDArray[np.uint8], rgb: F32, x0: int, y0: int, blur: float,
-            shadow_px: tuple[float, float], shadow_blur: float, strength: float) -> Sprite:
+                shadow_px: tuple[float, float], shadow_blur: float, strength: float) -> Sprite:
+    """A sprite from a uint8 coverage mask and its colours (photo px, top-left at x0, y0):
+    slightly defocused by ``blur`` px, with a shadow offset by ``shadow_px`` and blurred by
+    ``shadow_blur`` px that darkens by up to ``strength``."""
     alpha = mask.astype(np.float32) / 255.0
     if blur > 0.3:
         alpha = np.asarray(cv2.GaussianBlur(alpha, (0, 0), blur), np.float32)
