@@ -53,17 +53,19 @@ class RowNoise:
 
     The values equal one ``rng.standard_normal((H, W, C))`` draw (times ``scale``) made when
     the stream was created; ``rng`` itself is moved past that draw (as if it had been made).
-    With ``whole`` the draw is simply made at once (one band: no need to fork and skip).
+    With ``whole`` the draw is simply made at once (one band: no need to fork and skip); with
+    ``last`` nothing else will draw from ``rng``, so the stream uses it directly.
     """
 
     def __init__(self, rng: np.random.Generator, w: int, h: int, channels: int,
-                 dtype: FloatType, scale: float = 1.0, whole: bool = False) -> None:
+                 dtype: FloatType, scale: float = 1.0, whole: bool = False,
+                 last: bool = False) -> None:
         self._rng, self._w, self._c = rng, w, channels
         self._dtype, self._scale = dtype, scale
         self._start, self._buf = 0, np.zeros((0, w, channels), np.float32)
         if whole:
             self._buf = self._draw(h)
-        else:
+        elif not last:
             self._rng = _fork(rng)
             _skip(rng, w * h * channels, dtype)
 
@@ -159,7 +161,7 @@ def photograph(spec: SceneSpec, canvas: Canvas, warp: NDArray[np.float64], kind:
     gains = photo.white_balance(spec, rng)
     noisy = spec.noise_sigma > 0
     luma = RowNoise(rng, w, h, 1, np.float32, whole=whole) if noisy else None
-    chroma = RowNoise(rng, w, h, 3, np.float32, whole=whole) if noisy else None
+    chroma = RowNoise(rng, w, h, 3, np.float32, whole=whole, last=True) if noisy else None
     out = np.empty((h, w, 3), np.uint8)
     for y0 in range(0, h, step):
         y1 = min(h, y0 + step)

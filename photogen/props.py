@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -35,12 +36,16 @@ SLEEVE_RGB: tuple[tuple[int, int, int], ...] = (
 
 @dataclass(frozen=True)
 class Prop:
-    """A distractor for the truth: ``kind`` and outline (poster mm or photo px), and the
-    index of the note it touches (tape holding a note), if any."""
+    """A distractor on the wall plane: ``kind`` (``tape``, ``magnet:COLOUR``), outline in
+    poster mm, the index of the note it holds (tape), and how to draw it: RGB, opacity and,
+    for a magnet, its circle (x, y, radius mm)."""
 
     kind: str
     outline: PointList
     note: int | None = None
+    rgb: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    opacity: float = 1.0
+    circle: tuple[float, float, float] | None = None
 
 
 def _darken(canvas: Canvas, cover: F32, box: tuple[int, int, int, int], strength: float) -> None:
@@ -75,10 +80,9 @@ def _torn_strip(cx: float, cy: float, angle: float, length: float, width: float,
     return pts
 
 
-def tape_strips(canvas: Canvas, plan: PosterPlan, count: int, rng: np.random.Generator
-                ) -> list[Prop]:
-    """Masking or clear tape strips on the poster face: over a note's top edge (holding it)
-    or torn bits on the paper."""
+def plan_tape_strips(plan: PosterPlan, count: int, rng: np.random.Generator) -> list[Prop]:
+    """Masking or clear tape strips on the poster face: across a note's top edge (holding
+    it: half on the note, half on the paper) or torn bits on the paper."""
     props: list[Prop] = []
     w_mm, h_mm = plan.size
     for _ in range(count):
@@ -89,7 +93,6 @@ def tape_strips(canvas: Canvas, plan: PosterPlan, count: int, rng: np.random.Gen
             note = int(rng.integers(len(plan.notes)))
             n = plan.notes[note]
             a = math.radians(n.angle)
-            # centred on the top edge, running across it (half on the note, half on paper)
             cx, cy = n.cx + math.sin(a) * n.h / 2, n.cy - math.cos(a) * n.h / 2
             cx += math.cos(a) * float(rng.uniform(-0.25, 0.25)) * n.w
             angle = a + math.pi / 2 + math.radians(float(rng.normal(0, 6)))
@@ -98,43 +101,35 @@ def tape_strips(canvas: Canvas, plan: PosterPlan, count: int, rng: np.random.Gen
             angle = float(rng.uniform(0, math.pi))
             length *= 0.7
         outline = _torn_strip(cx, cy, angle, length, width, rng)
-        clear = rng.random() < 0.3
-        poly = np.array([canvas.px(x, y) for x, y in outline], np.float64) - 0.5
-        a_cov, (x0, y0, x1, y1) = coverage(canvas, poly, 1, True)
-        roi = canvas.rgb[y0:y1, x0:x1]
-        if clear:  # clear tape: a faint yellowish sheen and a brighter streak
-            film = np.array([250, 248, 236], np.float32)
-            roi[:] = roi * (1 - 0.14 * a_cov[..., None]) + film * 0.14 * a_cov[..., None]
+        if rng.random() < 0.3:  # clear tape: a faint yellowish film
+            rgb, opacity = (250.0, 248.0, 236.0), 0.14
         else:
-            color = np.array([236, 226, 196], np.float32) + rng.normal(0, 4, 3).astype(
-                np.float32)
-            op = float(rng.uniform(0.7, 0.82))
-            roi[:] = roi * (1 - op * a_cov[..., None]) + color * op * a_cov[..., None]
-        props.append(Prop("tape", outline, note))
+            r, g, b = np.array([236, 226, 196], float) + rng.normal(0, 4, 3)
+            rgb, opacity = (float(r), float(g), float(b)), float(rng.uniform(0.7, 0.82))
+        props.append(Prop("tape", outline, note, rgb, opacity))
     return props
 
 
-def magnets(canvas: Canvas, plan: PosterPlan, count: int, rng: np.random.Generator,
-            light: tuple[float, float]) -> list[Prop]:
-    """Round magnets: on the poster's edge (holding it to the board), on its free margin,
-    or on the board around it; each with a shading rim, a small highlight and a shadow."""
+def plan_magnets(plan: PosterPlan, count: int, rng: np.random.Generator, pad: float
+                 ) -> list[Prop]:
+    """Round magnets (20-35 mm): across the sheet's top or bottom edge (holding it to the
+    board), on the board around it (within ``pad`` mm), or on the paper away from notes."""
     props: list[Prop] = []
     w_mm, h_mm = plan.size
-    pad = canvas.pad
     placed: list[tuple[float, float, float]] = []
     for _ in range(count):
         r = float(rng.uniform(10.0, 17.5))
         for _try in range(40):
             where = rng.random()
-            if where < 0.45:  # across the top or bottom edge of the sheet
+            if where < 0.45:
                 x = float(rng.uniform(0.03, 0.97)) * w_mm
                 y = float(rng.choice([0.0, h_mm])) + float(rng.uniform(-0.4, 0.6)) * r
-            elif where < 0.75:  # on the board around the sheet
+            elif where < 0.75:
                 x = float(rng.uniform(-pad + r, w_mm + pad - r))
                 y = float(rng.uniform(-pad + r, h_mm + pad - r))
                 if -r < x < w_mm + r and -r < y < h_mm + r:
                     continue
-            else:  # on the paper, away from notes
+            else:
                 x, y = float(rng.uniform(0.03, 0.97)) * w_mm, float(rng.uniform(0.03, 0.97)) * h_mm
             if _free(plan, x, y, r + 3) and all(math.hypot(x - a, y - b) > r + c + 4
                                                 for a, b, c in placed):
@@ -143,11 +138,25 @@ def magnets(canvas: Canvas, plan: PosterPlan, count: int, rng: np.random.Generat
             continue
         placed.append((x, y, r))
         name = str(rng.choice(list(MAGNET_RGB)))
-        _magnet(canvas, x, y, r, np.array(MAGNET_RGB[name], np.float32), light)
-        ring = [(x + r * math.cos(t), y + r * math.sin(t)) for t in np.linspace(0, 2 * math.pi,
-                                                                               16, False)]
-        props.append(Prop(f"magnet:{name}", ring))
+        ring = [(x + r * math.cos(t), y + r * math.sin(t))
+                for t in np.linspace(0, 2 * math.pi, 16, False)]
+        rgb = tuple(float(v) for v in MAGNET_RGB[name])
+        props.append(Prop(f"magnet:{name}", ring, None, (rgb[0], rgb[1], rgb[2]), 1.0,
+                          (x, y, r)))
     return props
+
+
+def draw(canvas: Canvas, items: Sequence[Prop], light: tuple[float, float]) -> None:
+    """Draw planned tape strips and magnets onto the canvas (``light``: shadow direction)."""
+    for p in items:
+        if p.circle is not None:
+            _magnet(canvas, *p.circle, np.array(p.rgb, np.float32), light)
+            continue
+        poly = np.array([canvas.px(x, y) for x, y in p.outline], np.float64) - 0.5
+        a_cov, (x0, y0, x1, y1) = coverage(canvas, poly, 1, True)
+        roi = canvas.rgb[y0:y1, x0:x1]
+        a = (p.opacity * a_cov)[..., None]
+        roi[:] = roi * (1 - a) + np.array(p.rgb, np.float32) * a
 
 
 def _magnet(canvas: Canvas, x: float, y: float, r: float, rgb: F32,
@@ -210,7 +219,10 @@ def outline_of(mask: NDArray[np.uint8], x0: int, y0: int, size: tuple[int, int])
 
 
 def make_sprite(mask: NDArray[np.uint8], rgb: F32, x0: int, y0: int, blur: float,
-            shadow_px: tuple[float, float], shadow_blur: float, strength: float) -> Sprite:
+                shadow_px: tuple[float, float], shadow_blur: float, strength: float) -> Sprite:
+    """A sprite from a uint8 coverage mask and its colours (photo px, top-left at x0, y0):
+    slightly defocused by ``blur`` px, with a shadow offset by ``shadow_px`` and blurred by
+    ``shadow_blur`` px that darkens by up to ``strength``."""
     alpha = mask.astype(np.float32) / 255.0
     if blur > 0.3:
         alpha = np.asarray(cv2.GaussianBlur(alpha, (0, 0), blur), np.float32)

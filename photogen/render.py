@@ -27,7 +27,7 @@ MAX_CANVAS_PX_LARGE = 16.0e6
 photo is not just an upscaled 6 MP poster."""
 WALL_PAD_MM = 90.0
 """Room drawn around the sheet when magnets may sit on the board next to it."""
-__all__ = ["GENERATOR", "Rendered", "build_truth", "render"]
+__all__ = ["GENERATOR", "Rendered", "build_truth", "render", "scene_cases"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +47,11 @@ class Rendered:
     jpeg_quality: int = 88
 
 
+def _streams(seed: int) -> list[np.random.Generator]:
+    """The plan, camera, paint and photo streams of the base scene."""
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
+
+
 def render(spec: SceneSpec) -> Rendered:
     """Render the photo ``spec`` describes (deterministic for a given spec).
 
@@ -56,22 +61,15 @@ def render(spec: SceneSpec) -> Rendered:
     Returns:
         The upright BGR photo and its ground truth.
     """
-    r_plan, r_cam, r_paint, r_photo = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(4)
-    )
-    plan = dress(plan_poster(spec, r_plan), spec)  # 1. what goes where, in poster mm
-    h = camera.poster_to_photo(spec, r_cam)  # 2. where the sheet lands in the photo
+    r_plan, r_cam, r_paint, r_photo = _streams(spec.seed)
+    plan, h, extras = _scene(spec, r_plan, r_cam)  # 1-2. what goes where, camera, effects
     pad = WALL_PAD_MM if spec.magnets else paint.PAD_MM
     scale = _canvas_scale(h, plan, pad, spec.size)
-    canvas, extras = _paint(spec, plan, scale, pad, r_paint)  # 3. the flat poster
+    canvas, corners = _paint(spec, plan, scale, pad, r_paint, extras)  # 3. the flat poster
+    extras = replace(extras, tape_corners=corners)
     warp = camera.canvas_to_photo(h, scale, canvas.pad)  # 4. one homography onto the photo
     kind = photo.pick_background(spec, r_photo)  # 5. the room, light and sensor, band-wise
-    band_grid = None
-    if spec.shadow_band:
-        band = light.plan_shadow_band(plan, effect_rng(spec.seed, "shadow_band"))
-        band_grid = light.shadow_band_grid(band, spec, h)
-        extras = replace(extras, band=band)
-    extras = replace(extras, intruders=_intruders(spec, plan, h))
+    band_grid = light.shadow_band_grid(extras.band, spec, h) if extras.band else None
     motion = None
     if spec.motion_blur_px > 0:
         ang = float(effect_rng(spec.seed, "motion").uniform(0, math.pi))
@@ -85,6 +83,30 @@ def render(spec: SceneSpec) -> Rendered:
                     spec.jpeg_quality)
 
 
+def scene_cases(spec: SceneSpec) -> list[str]:
+    """The ``cases`` tags :func:`render` would record for ``spec``, without painting."""
+    r_plan, r_cam, _, r_photo = _streams(spec.seed)
+    plan, h, extras = _scene(spec, r_plan, r_cam)
+    kind = photo.pick_background(spec, r_photo)
+    return list(build_truth(spec, plan, h, kind, extras)["cases"])
+
+
+def _scene(spec: SceneSpec, r_plan: np.random.Generator, r_cam: np.random.Generator
+           ) -> tuple[PosterPlan, camera.Mat, Extras]:
+    """The poster plan (mm), the poster → photo homography and the optional effects' plans."""
+    plan = dress(plan_poster(spec, r_plan), spec)
+    h = camera.poster_to_photo(spec, r_cam)
+    extras = Extras(props=_props(spec, plan, WALL_PAD_MM if spec.magnets else paint.PAD_MM))
+    if spec.glare > 0 or spec.laminated:
+        lamp, glare = light.plan_glare(plan, spec, effect_rng(spec.seed, "glare"))
+        extras = replace(extras, lamp=lamp if spec.laminated else None,
+                         glare=glare if spec.glare > 0 else {})
+    if spec.shadow_band:
+        extras = replace(extras, band=light.plan_shadow_band(
+            plan, effect_rng(spec.seed, "shadow_band")))
+    return plan, h, replace(extras, intruders=_intruders(spec, plan, h))
+
+
 def _canvas_scale(h: camera.Mat, plan: PosterPlan, pad: float, size: tuple[int, int]
                   ) -> float:
     """Canvas px/mm: a little finer than the photo's finest part of the poster."""
@@ -96,8 +118,9 @@ def _canvas_scale(h: camera.Mat, plan: PosterPlan, pad: float, size: tuple[int, 
 
 
 def _paint(spec: SceneSpec, plan: PosterPlan, scale: float, pad: float,
-           rng: np.random.Generator) -> tuple[paint.Canvas, Extras]:
-    """Paint the flat poster; optional effects draw from their own streams."""
+           rng: np.random.Generator, extras: Extras
+           ) -> tuple[paint.Canvas, list[list[tuple[float, float]]]]:
+    """Paint the flat poster with the planned effects; returns it and the corner tapes."""
     canvas = paint.blank(plan, scale, rng, pad)
     paint.strokes(canvas, plan.strokes)
     for lab in plan.labels:
@@ -105,22 +128,23 @@ def _paint(spec: SceneSpec, plan: PosterPlan, scale: float, pad: float,
         paint.label(canvas, lab.text, (lab.cx, lab.cy), pen, rng)
     ang = rng.uniform(0, 2 * math.pi)
     shadow_dir = (math.cos(ang) * 0.6, abs(math.sin(ang)) * 0.6 + 0.4)
-    glare: dict[int, paint.Glare] = {}
-    if spec.glare > 0 or spec.laminated:
-        lamp, glare = light.plan_glare(plan, spec, effect_rng(spec.seed, "glare"))
-        glare = glare if spec.glare > 0 else {}
-        if spec.laminated:
-            light.laminated_glare(canvas, lamp)
+    if extras.lamp is not None:
+        light.laminated_glare(canvas, extras.lamp)
     for i, note in enumerate(plan.notes):
-        paint.stick(canvas, note, rng, shadow_dir, glare.get(i))
+        paint.stick(canvas, note, rng, shadow_dir, extras.glare.get(i))
     corners = paint.tape(canvas, plan, rng)
+    props.draw(canvas, extras.props, shadow_dir)
+    return canvas, corners
+
+
+def _props(spec: SceneSpec, plan: PosterPlan, pad: float) -> list[props.Prop]:
+    """Tape strips and magnets on the wall plane (poster mm), from their own streams."""
     found: list[props.Prop] = []
     if spec.tape_strips:
-        found += props.tape_strips(canvas, plan, spec.tape_strips, effect_rng(spec.seed, "tape"))
+        found += props.plan_tape_strips(plan, spec.tape_strips, effect_rng(spec.seed, "tape"))
     if spec.magnets:
-        found += props.magnets(canvas, plan, spec.magnets, effect_rng(spec.seed, "magnets"),
-                               shadow_dir)
-    return canvas, Extras(glare=glare, props=found, tape_corners=corners)
+        found += props.plan_magnets(plan, spec.magnets, effect_rng(spec.seed, "magnets"), pad)
+    return found
 
 
 def _intruders(spec: SceneSpec, plan: PosterPlan, h: camera.Mat

@@ -17,7 +17,7 @@ import numpy as np
 from photogen import camera
 from photogen.compose import Sprite
 from photogen.layout import NotePlan, PosterPlan, Stroke
-from photogen.light import ShadowBand
+from photogen.light import Lamp, ShadowBand
 from photogen.paint import Glare
 from photogen.plans import kpt_columns
 from photogen.props import PointList, Prop
@@ -35,7 +35,8 @@ class Extras:
     """What the optional effects put into a photo, for the truth.
 
     ``props`` are on the wall plane (outlines in poster mm); ``intruders`` are hands/pens in
-    front of it (kind, sprite, outline in photo px).
+    front of it (kind, sprite, outline in photo px); ``lamp`` is set when the poster is
+    laminated (its reflection shows on the paper).
     """
 
     glare: dict[int, Glare] = field(default_factory=dict)
@@ -43,6 +44,7 @@ class Extras:
     props: Sequence[Prop] = ()
     intruders: Sequence[tuple[str, Sprite, PointList]] = ()
     tape_corners: Sequence[PointList] = ()
+    lamp: Lamp | None = None
 
 
 def _quad(h: camera.Mat, corners: Any) -> list[list[float]]:
@@ -112,6 +114,8 @@ def _note_truth(note: NotePlan, nid: str, quad: list[list[float]], px_per_mm: fl
     }
     if visible < 1.0 or tags:
         out["visible_fraction"] = round(visible, 3)
+    if note.group >= 0:
+        out["group"] = f"g{note.group + 1}"
     return out
 
 
