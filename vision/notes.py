@@ -424,16 +424,25 @@ def _quads_of_blob(
 
 
 def _single_quad(mask: Mask, params: DetectParams, min_side: float) -> FloatArray | None:
+    """The quad of a blob that is one note, or ``None``: note-sized, note-shaped, and covering
+    the blob as a quad does (overlap over union, so a disc or a hand is no note)."""
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     if not contours:
         return None
     contour = max(contours, key=cv2.contourArea)
-    area = cv2.contourArea(contour)
     quad = _fit_quad(contour)
     w, h = side_lengths(quad)
-    if min(w, h) < min_side or max(w, h) / max(min(w, h), 1.0) > params.max_aspect:
+    max_side = params.max_side_frac * min_side / params.min_side_frac
+    if min(w, h) < min_side or max(w, h) > max_side:
         return None
-    if area < params.min_fill * quad_area(quad):
+    if max(w, h) / max(min(w, h), 1.0) > params.max_aspect:
+        return None
+    blob = np.zeros(mask.shape, np.uint8)
+    cv2.drawContours(blob, [contour], -1, 1, thickness=cv2.FILLED)
+    shape = np.zeros(mask.shape, np.uint8)
+    cv2.fillConvexPoly(shape, np.round(quad).astype(np.int32), 1)
+    union = int(np.count_nonzero(blob | shape))
+    if not union or np.count_nonzero(blob & shape) < params.min_fill * union:
         return None
     return quad
 
