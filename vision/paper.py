@@ -79,7 +79,7 @@ def dominant_colour(lab: Float32) -> Float32:
     # Paper is light and nearly neutral; a poster hung off-centre leaves the middle of the
     # photo to the wall or table, so look at the whole photo's light, neutral pixels then.
     candidates = lab.reshape(-1, 3)
-    light = np.percentile(candidates[:, 0], 50)
+    light = float(np.percentile(candidates[:, 0], 50))
     paperlike = candidates[
         (candidates[:, 0] >= light) & (np.hypot(candidates[:, 1], candidates[:, 2]) < 20.0)
     ]
