@@ -85,7 +85,10 @@ def detect(lab: Float32, bg: Float32, roi: Mask, params: DetectParams) -> list[C
     colour = _colour_candidates(lab, bg, roi, params, min_side)
     light = lab[..., 0]
     colour = [
-        replace(c, quad=q) for c in colour for q in _split_at_seams(c.quad, grad, light, min_side)
+        replace(c, quad=q)
+        for c in colour
+        for q in _split_at_seams(c.quad, grad, light, min_side)
+        if _aspect(q) <= params.max_aspect
     ]
     edges = _edge_candidates(lab, bg, grad, roi, params, min_side)
     return _merge(colour, edges)
@@ -130,6 +133,11 @@ def _edge_candidates(
 SEAM_SPAN = 0.75
 """Share of a quad's height (or width) a straight edge must cross to be the seam between
 two touching notes of one colour (writing never runs so straight and so far)."""
+
+
+def _aspect(quad: FloatArray) -> float:
+    w, h = side_lengths(quad)
+    return max(w, h) / max(min(w, h), 1.0)
 
 
 def _split_at_seams(quad: FloatArray, grad: Float32, light: Float32, min_side: float
@@ -420,6 +428,10 @@ def _quads_of_blob(
         return [quad + offset]
     if mask.sum() / 255 < 2 * min_side**2:
         return []
+    # A row of notes of one colour, edge to edge: a long rectangle, cut at its seams later.
+    row = _single_quad(mask, replace(params, max_aspect=params.max_aspect * 2.5), min_side)
+    if row is not None:
+        return [row + offset]
     return [q + offset for q in _split(mask, params, min_side)]
 
 
