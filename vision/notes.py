@@ -101,12 +101,34 @@ def _colour_candidates(
     mask = ((dc > params.chroma_dev) & (roi > 0)).astype(np.uint8) * 255
     mask = _fill_holes(mask, max_hole=(params.max_side_frac * max(lab.shape[:2])) ** 2)
     k = max(3, int(min_side * 0.25) | 1)
+    whole = mask
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    _, parent = cv2.connectedComponents(whole, connectivity=8)
     out: list[Candidate] = []
     for blob in _blobs(mask):
-        for quad in _quads_of_blob(blob, params, min_side):
-            out.append(Candidate(quad, "colour", 0.95))
+        quads = _quads_of_blob(blob, params, min_side)
+        if quads and _covers_its_blob(quads, blob, parent):
+            out.extend(Candidate(q, "colour", 0.95) for q in quads)
     return out
+
+
+def _covers_its_blob(quads: list[FloatArray], blob: tuple[int, int, Mask],
+                     parent: NDArray[np.int32]) -> bool:
+    """The quads account for most of the colour region they came from, before thin parts
+    were opened away: a hand or an arm (skin is a colour too) leaves its palm as a square
+    but most of itself outside it; a note's region is the note (and perhaps an arrow)."""
+    x, y, mask = blob
+    ys, xs = np.nonzero(mask)
+    label = int(np.bincount(parent[ys + y, xs + x]).argmax())
+    if label == 0:
+        return True
+    region = np.count_nonzero(parent == label)
+    covered = sum(quad_area(q) for q in quads)
+    return covered >= BLOB_COVERAGE * region
+
+
+BLOB_COVERAGE = 0.6
+"""Share of its colour region the notes found in it must cover (see ``_covers_its_blob``)."""
 
 
 def _edge_candidates(
@@ -131,6 +153,7 @@ def _edge_candidates(
 
 
 SEAM_SPAN = 0.75
+SEAM_MIN_ASPECT = 1.2
 """Share of a quad's height (or width) a straight edge must cross to be the seam between
 two touching notes of one colour (writing never runs so straight and so far)."""
 
@@ -158,7 +181,9 @@ def _split_at_seams(quad: FloatArray, grad: Float32, light: Float32, min_side: f
     ink = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     strong = (flat > max(2.0, 3.0 * float(np.median(flat)))) & ~ink
     for axis, size, other in ((0, cw, ch), (1, ch, cw)):
-        if size < 1.6 * min_side:
+        # A single note is never cut: only a blob longer than a note is wide (two square
+        # notes side by side), along its long side.
+        if size < 1.6 * min_side or size < SEAM_MIN_ASPECT * other:
             continue
         hits = strong if axis == 0 else strong.T  # rows × positions along the cut axis
         near = cv2.dilate(hits.astype(np.uint8), np.ones((1, 3), np.uint8)) > 0
