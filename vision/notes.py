@@ -82,6 +82,7 @@ def detect(lab: Float32, bg: Float32, roi: Mask, params: DetectParams) -> list[C
     long_side = max(h, w)
     min_side = params.min_side_frac * long_side
     grad = _gradient(lab)
+    edges = _pale_edges(lab, bg, min_side)
     colour = _colour_candidates(lab, bg, roi, params, min_side)
     light = lab[..., 0]
     colour = [
@@ -90,13 +91,13 @@ def detect(lab: Float32, bg: Float32, roi: Mask, params: DetectParams) -> list[C
         for q in _split_at_seams(c.quad, grad, light, min_side)
         if _aspect(q) <= params.max_aspect
     ]
-    edges = _edge_candidates(lab, bg, grad, roi, params, min_side)
+    pale = _edge_candidates(lab, bg, grad, edges, roi, params, min_side)
     if len(colour) >= 3:
         # Pads on one poster come in a few sizes: a pale "note" far off the coloured ones'
         # size is paper boxed in by lines, a hand or a shadow.
         typical = float(np.median([quad_area(c.quad) for c in colour]))
-        edges = [c for c in edges if typical / 4.5 <= quad_area(c.quad) <= typical * 4.5]
-    return _merge(colour, edges)
+        pale = [c for c in pale if typical / 4.5 <= quad_area(c.quad) <= typical * 4.5]
+    return _merge(colour, pale)
 
 
 def _colour_candidates(
@@ -111,7 +112,7 @@ def _colour_candidates(
     _, parent = cv2.connectedComponents(whole, connectivity=8)
     out: list[Candidate] = []
     for blob in _blobs(mask):
-        quads = _quads_of_blob(blob, params, min_side)
+        quads = _quads_of_blob(blob, lab[..., 0], params, min_side)
         if quads and _covers_its_blob(quads, blob, parent):
             out.extend(Candidate(q, "colour", 0.95) for q in quads)
     return out
@@ -137,7 +138,13 @@ BLOB_COVERAGE = 0.6
 
 
 def _edge_candidates(
-    lab: Float32, bg: Float32, grad: Float32, roi: Mask, params: DetectParams, min_side: float
+    lab: Float32,
+    bg: Float32,
+    grad: Float32,
+    edges: Mask,
+    roi: Mask,
+    params: DetectParams,
+    min_side: float,
 ) -> list[Candidate]:
     """Pale notes from their outline: faint steps of lightness (the note's border and its soft
     shadow) that enclose a note-shaped room of paper.
@@ -147,7 +154,6 @@ def _edge_candidates(
     outline may still have gaps (where an arrow touches a note, or the step fades); rooms are
     therefore the free space *opened* by a disc wider than such gaps, grown back afterwards.
     """
-    edges = _pale_edges(lab, bg, min_side)
     free = cv2.bitwise_and(cv2.bitwise_not(edges), roi)
     out: list[Candidate] = []
     base = max(2, int(round(min_side * 0.16)))
@@ -448,7 +454,7 @@ def _blobs(mask: Mask) -> list[tuple[int, int, Mask]]:
 
 
 def _quads_of_blob(
-    blob: tuple[int, int, Mask], params: DetectParams, min_side: float
+    blob: tuple[int, int, Mask], light: Float32, params: DetectParams, min_side: float
 ) -> list[FloatArray]:
     """One quad for a blob that is one note, several for touching notes, none for noise."""
     x, y, mask = blob
@@ -458,11 +464,49 @@ def _quads_of_blob(
         return [quad + offset]
     if mask.sum() / 255 < 2 * min_side**2:
         return []
+    h, w = mask.shape
+    pieces = _cut_at_edges(mask, light[y : y + h, x : x + w], params, min_side)
+    if len(pieces) >= 2:
+        return [q + offset for q in pieces]
     # A row of notes of one colour, edge to edge: a long rectangle, cut at its seams later.
     row = _single_quad(mask, replace(params, max_aspect=params.max_aspect * 2.5), min_side)
     if row is not None:
         return [row + offset]
     return [q + offset for q in _split(mask, params, min_side)]
+
+
+def _cut_at_edges(mask: Mask, light: Float32, params: DetectParams, min_side: float
+                  ) -> list[FloatArray]:
+    """Split a blob of several notes along the faint edges inside it (the gap between two
+    touching notes, the shadow of one overlapping another; ink is not among these edges),
+    and fit a quad to each piece. A piece partly hidden under another note is a note with a
+    bite out of it, so the shape test is looser here."""
+    grey = cv2.GaussianBlur(np.clip(light * 2.55, 0, 255).astype(np.uint8), (0, 0), 1.2)
+    edges = cv2.Canny(grey, 8, 20)
+    # ink: thin and darker than what is around it (the note's own paper, whatever its colour)
+    stroke = max(5, int(min_side * 0.3) | 1)
+    closed = cv2.morphologyEx(
+        light, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (stroke, stroke))
+    )
+    ink = cv2.dilate((closed - light > INK_DARKER).astype(np.uint8), np.ones((5, 5), np.uint8))
+    edges[ink > 0] = 0
+    walls = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    cut = cv2.erode(cv2.bitwise_and(mask, cv2.bitwise_not(walls)), np.ones((3, 3), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cut, connectivity=4)
+    loose = replace(params, min_fill=CUT_MIN_FILL)
+    out: list[FloatArray] = []
+    for i in range(1, n):
+        if stats[i, cv2.CC_STAT_AREA] < 0.4 * min_side**2:
+            continue
+        part = cv2.bitwise_and(cv2.dilate((labels == i).astype(np.uint8) * 255,
+                                          np.ones((5, 5), np.uint8)), mask)
+        quad = _single_quad(part, loose, min_side)
+        if quad is not None:
+            out.append(quad)
+    return out
+
+
+CUT_MIN_FILL = 0.75
 
 
 def _single_quad(mask: Mask, params: DetectParams, min_side: float) -> FloatArray | None:
