@@ -17,13 +17,14 @@ PAPER_LAB = np.array([94.0, 0.0, 5.0], dtype=np.float32)
 """What 模造紙 looks like under neutral light (a slightly warm white)."""
 
 _REFERENCE_RGB: dict[str, tuple[tuple[int, int, int], ...]] = {
-    # Pastel, neon and pale variants of common sticky-note papers (sRGB, neutral light).
-    "yellow": ((255, 240, 120), (255, 247, 160), (250, 232, 90)),
-    "pink": ((255, 175, 200), (255, 135, 180), (250, 205, 220)),
-    "blue": ((150, 205, 240), (115, 190, 238), (190, 225, 245)),
-    "green": ((185, 232, 150), (150, 225, 110), (210, 240, 190)),
-    "orange": ((255, 185, 110), (255, 160, 80), (252, 205, 155)),
-    "purple": ((200, 175, 232), (180, 155, 222), (218, 200, 240)),
+    # Pastel, neon and pale variants of common sticky-note papers (sRGB, neutral light); the
+    # last of each is the very pale "pastel" pad, which sits close to white.
+    "yellow": ((255, 240, 120), (255, 247, 160), (250, 232, 90), (255, 250, 195)),
+    "pink": ((255, 175, 200), (255, 135, 180), (250, 205, 220), (255, 222, 230)),
+    "blue": ((150, 205, 240), (115, 190, 238), (190, 225, 245), (210, 234, 250)),
+    "green": ((185, 232, 150), (150, 225, 110), (210, 240, 190), (222, 243, 212)),
+    "orange": ((255, 185, 110), (255, 160, 80), (252, 205, 155), (253, 226, 200)),
+    "purple": ((200, 175, 232), (180, 155, 222), (218, 200, 240), (228, 220, 243)),
     "white": ((250, 250, 247), (244, 246, 244)),
 }
 
