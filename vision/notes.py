@@ -304,7 +304,8 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
     """One candidate per place: the best supported of those overlapping it."""
     kept: list[Candidate] = []
     for cand in sorted(cands, key=lambda c: -c.score):
-        if all(_overlap(cand.quad, k.quad) < 0.3 for k in kept):
+        if all(not _boxes_meet(cand.quad, k.quad) or _overlap(cand.quad, k.quad) < 0.3
+               for k in kept):
             kept.append(cand)
     return kept
 
@@ -340,18 +341,20 @@ def _draw_segments(edges: Mask, grey: Mask, ink_near: Mask, min_side: float) -> 
     if segments is None:
         return
     h, w = grey.shape
-    reach = 0.12 * min_side
-    t = np.linspace(0.0, 1.0, 8)
-    for x0, y0, x1, y1 in segments.reshape(-1, 4):
-        length = float(np.hypot(x1 - x0, y1 - y0))
-        if length < 0.3 * min_side:
-            continue
-        xs = np.clip((x0 + (x1 - x0) * t).astype(int), 0, w - 1)
-        ys = np.clip((y0 + (y1 - y0) * t).astype(int), 0, h - 1)
-        if ink_near[ys, xs].mean() > 0.3:  # a side of a marker stroke
-            continue
-        ux, uy = (x1 - x0) / length * reach, (y1 - y0) / length * reach
-        cv2.line(edges, (round(x0 - ux), round(y0 - uy)), (round(x1 + ux), round(y1 + uy)), 255)
+    seg = segments.reshape(-1, 4).astype(np.float64)
+    d = seg[:, 2:] - seg[:, :2]
+    length = np.hypot(d[:, 0], d[:, 1])
+    keep = length >= 0.3 * min_side
+    seg, d, length = seg[keep], d[keep], length[keep]
+    t = np.linspace(0.0, 1.0, 8)[None, :, None]
+    pts = seg[:, None, :2] + d[:, None, :] * t
+    xs = np.clip(pts[..., 0].astype(int), 0, w - 1)
+    ys = np.clip(pts[..., 1].astype(int), 0, h - 1)
+    along_ink = (ink_near[ys, xs] > 0).mean(axis=1) > 0.3  # a side of a marker stroke
+    seg, d, length = seg[~along_ink], d[~along_ink], length[~along_ink]
+    ext = d / length[:, None] * (0.12 * min_side)
+    ends = np.round(np.hstack([seg[:, :2] - ext, seg[:, 2:] + ext])).astype(np.int32)
+    cv2.polylines(edges, list(ends.reshape(-1, 2, 2)), False, 255)
 
 
 def _edge_support(near: Mask, quad: FloatArray) -> float:
@@ -415,9 +418,15 @@ def _merge(colour: list[Candidate], edges: list[Candidate]) -> list[Candidate]:
     (paper enclosed by arrows and neighbouring notes is not a note)."""
     kept = list(colour)
     for cand in sorted(edges, key=lambda c: -quad_area(c.quad)):
-        if all(_overlap(cand.quad, k.quad) < 0.1 for k in kept):
+        if all(not _boxes_meet(cand.quad, k.quad) or _overlap(cand.quad, k.quad) < 0.1
+               for k in kept):
             kept.append(cand)
     return kept
+
+
+def _boxes_meet(a: FloatArray, b: FloatArray) -> bool:
+    """Whether the bounding boxes of two quads intersect (a cheap test before the exact one)."""
+    return bool((a.min(axis=0) <= b.max(axis=0)).all() and (b.min(axis=0) <= a.max(axis=0)).all())
 
 
 def _overlap(a: FloatArray, b: FloatArray) -> float:
