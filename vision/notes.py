@@ -109,17 +109,18 @@ def _colour_candidates(
     k = max(3, int(min_side * 0.25) | 1)
     whole = mask
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    _, parent = cv2.connectedComponents(whole, connectivity=8)
+    _, parent, parent_stats, _ = cv2.connectedComponentsWithStats(whole, connectivity=8)
+    areas = parent_stats[:, cv2.CC_STAT_AREA]
     out: list[Candidate] = []
     for blob in _blobs(mask):
         quads = _quads_of_blob(blob, lab[..., 0], params, min_side)
-        if quads and _covers_its_blob(quads, blob, parent):
+        if quads and _covers_its_blob(quads, blob, parent, areas):
             out.extend(Candidate(q, "colour", 0.95) for q in quads)
     return out
 
 
 def _covers_its_blob(quads: list[FloatArray], blob: tuple[int, int, Mask],
-                     parent: NDArray[np.int32]) -> bool:
+                     parent: NDArray[np.int32], areas: NDArray[np.int32]) -> bool:
     """The quads account for most of the colour region they came from, before thin parts
     were opened away: a hand or an arm (skin is a colour too) leaves its palm as a square
     but most of itself outside it; a note's region is the note (and perhaps an arrow)."""
@@ -128,7 +129,7 @@ def _covers_its_blob(quads: list[FloatArray], blob: tuple[int, int, Mask],
     label = int(np.bincount(parent[ys + y, xs + x]).argmax())
     if label == 0:
         return True
-    region = np.count_nonzero(parent == label)
+    region = int(areas[label])
     covered = sum(quad_area(q) for q in quads)
     return bool(covered >= BLOB_COVERAGE * region)
 
@@ -183,6 +184,8 @@ def _split_at_seams(quad: FloatArray, grad: Float32, light: Float32, min_side: f
     note's edge is a line right across it. Pieces must still be note-sized; each is cut again.
     """
     w, h = side_lengths(quad)
+    if max(w, h) < SEAM_MIN_ASPECT * min(w, h) or max(w, h) < 1.6 * min_side:
+        return [quad]
     cw, ch = max(8, round(w)), max(8, round(h))
     dst = np.array([[0, 0], [cw - 1, 0], [cw - 1, ch - 1], [0, ch - 1]], np.float32)
     m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from vision.geometry import FloatArray, side_lengths
+from vision.geometry import FloatArray, quad_area, side_lengths
 from vision.paper import Float32
 from vision.types import Image
 
@@ -99,7 +99,7 @@ def _glare(work: Image, lab: Float32, quads: list[FloatArray]) -> bool:
     for q in quads:
         x0, y0 = np.maximum(np.floor(q.min(axis=0)).astype(int), 0)
         x1, y1 = np.ceil(q.max(axis=0)).astype(int) + 1
-        if not bright[y0:y1, x0:x1].any():
+        if np.count_nonzero(bright[y0:y1, x0:x1]) <= GLARE_SHARE * quad_area(q):
             continue
         mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
         cv2.fillConvexPoly(mask, np.round(q - [x0, y0]).astype(np.int32), 255)
