@@ -91,7 +91,8 @@ def detect(lab: Float32, bg: Float32, roi: Mask, params: DetectParams) -> list[C
         for q in _split_at_seams(c.quad, grad, light, min_side)
         if _aspect(q) <= params.max_aspect
     ]
-    pale = _edge_candidates(lab, bg, grad, edges, roi, params, min_side)
+    pale = _edge_candidates(lab, bg, grad, edges, roi, params, min_side,
+                            [c.quad for c in colour])
     if len(colour) >= 3:
         # Pads on one poster come in a few sizes: a pale "note" far off the coloured ones'
         # size is paper boxed in by lines, a hand or a shadow.
@@ -146,6 +147,7 @@ def _edge_candidates(
     roi: Mask,
     params: DetectParams,
     min_side: float,
+    taken: list[FloatArray],
 ) -> list[Candidate]:
     """Pale notes from their outline: faint steps of lightness (the note's border and its soft
     shadow) that enclose a note-shaped room of paper.
@@ -159,8 +161,11 @@ def _edge_candidates(
     out: list[Candidate] = []
     base = max(2, int(round(min_side * 0.16)))
     near = cv2.dilate(edges, np.ones((5, 5), np.uint8))
+    known = list(taken)
     for r in (base, 2 * base, 3 * base):  # wider discs bridge wider gaps in the outline
-        out.extend(_rooms(lab, bg, near, grad, free, r, params, min_side))
+        found = _rooms(lab, bg, near, grad, free, r, params, min_side, known)
+        out.extend(found)
+        known.extend(c.quad for c in found)
     return _dedupe(out)
 
 
@@ -273,7 +278,7 @@ def _snap_sides(quad: FloatArray, grad: Float32, reach: int = 3) -> FloatArray:
 
 
 def _rooms(lab: Float32, bg: Float32, near: Mask, grad: Float32, free: Mask, r: int,
-           params: DetectParams, min_side: float) -> list[Candidate]:
+           params: DetectParams, min_side: float, known: list[FloatArray]) -> list[Candidate]:
     """Note-shaped rooms of ``free`` space whose doors are narrower than ``2 r``; a room's
     sides must run along the edges (``near``: edge pixels grown by 2 px)."""
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
@@ -286,6 +291,8 @@ def _rooms(lab: Float32, bg: Float32, near: Mask, grad: Float32, free: Mask, r: 
         x, y, bw, bh, _area = stats[i]
         if max(bw, bh) + 2 * r > max_side or min(bw, bh) + 2 * r < min_side * 0.8:
             continue
+        if _inside_any((x + bw / 2, y + bh / 2), known):
+            continue  # a note already found (by colour, or with a narrower disc)
         x0, y0 = max(0, x - r - 2), max(0, y - r - 2)
         x1, y1 = min(w, x + bw + r + 2), min(h, y + bh + r + 2)
         core = (labels[y0:y1, x0:x1] == i).astype(np.uint8) * 255
@@ -301,6 +308,17 @@ def _rooms(lab: Float32, bg: Float32, near: Mask, grad: Float32, free: Mask, r: 
         if support >= 0.55 and _looks_like_paper_note(lab, bg, quad):
             out.append(Candidate(quad, "edge", round(0.5 + 0.4 * support, 3)))
     return out
+
+
+def _inside_any(point: tuple[float, float], quads: list[FloatArray]) -> bool:
+    px, py = point
+    for q in quads:
+        lo, hi = q.min(axis=0), q.max(axis=0)
+        if lo[0] <= px <= hi[0] and lo[1] <= py <= hi[1]:
+            contour = q.astype(np.float32).reshape(-1, 1, 2)
+            if cv2.pointPolygonTest(contour, (float(px), float(py)), False) >= 0:
+                return True
+    return False
 
 
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:
