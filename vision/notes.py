@@ -284,7 +284,7 @@ def _rooms(lab: Float32, bg: Float32, near: Mask, grad: Float32, free: Mask, r: 
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     cores = cv2.erode(free, disc)
     out: list[Candidate] = []
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(cores, connectivity=4)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cores, connectivity=8)
     max_side = params.max_side_frac * max(lab.shape[:2])
     h, w = lab.shape[:2]
     for i in range(1, n):

@@ -95,7 +95,8 @@ def camera_tilt_deg(poster: FloatArray, width: int, height: int) -> float:
 def _glare(work: Image, lab: Float32, quads: list[FloatArray]) -> bool:
     """A note with a reflection: a patch far lighter than the rest of its face, and nearly
     white (all channels close to the sensor's top), over a noticeable share of the note."""
-    bright = work.min(axis=2) >= 235
+    b, g, r = cv2.split(work)
+    bright = cv2.min(cv2.min(b, g), r) >= 235  # all channels near the top
     for q in quads:
         x0, y0 = np.maximum(np.floor(q.min(axis=0)).astype(int), 0)
         x1, y1 = np.ceil(q.max(axis=0)).astype(int) + 1
