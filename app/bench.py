@@ -55,13 +55,13 @@ def _peak_rss_kb() -> int:
 
 
 def _peak_main(photo: Path, ocr: bool) -> int:
+    import cv2
+
     from vision.io import decode_image
     from vision.pipeline import recognize
 
     from .config import get_settings
     from .ocr_setup import build_ocr_engine
-
-    import cv2
 
     cv2.setNumThreads(1)
     settings = get_settings().model_copy(update={"ocr_workers": 1})
@@ -118,14 +118,14 @@ def _big_photo_figures(photo: Path, runs: int) -> str:
 
 def run(ocr: bool, runs: int) -> int:
     """Print every figure."""
+    import cv2
+
     from photogen.evalset import ensure_evalset
     from vision.io import decode_image
 
     from .config import get_settings
     from .evaluate import evaluate, format_report
     from .ocr_setup import build_ocr_engine
-
-    import cv2
 
     cv2.setNumThreads(1)  # the figures are for one core (OCR workers are processes)
     settings = get_settings()

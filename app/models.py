@@ -82,6 +82,9 @@ class Photo(Base):
     height: Mapped[int | None] = mapped_column(Integer, nullable=True)
     exif_orientation: Mapped[int | None] = mapped_column(Integer, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Recognition starts so far: a photo that brings the process down (out of memory) is
+    given up after ``MAX_ATTEMPTS`` instead of being retried at every restart."""
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     error_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -28,6 +28,15 @@ log = logging.getLogger(__name__)
 PHOTO_GAP = 100.0
 """Board units between the boards of two photos of the same meeting, side by side."""
 
+MAX_ATTEMPTS = 2
+"""Recognition starts after which a photo still unfinished is marked failed (the process
+died while on it twice: retrying at every restart would take the service down again)."""
+
+GAVE_UP = (
+    "この写真の認識を2回試みましたが、処理が完了しませんでした。写真は保存されています。"
+    "解像度を下げた写真で撮り直すか、管理者に連絡してください。"
+)
+
 UNEXPECTED_FAILURE = (
     "写真の認識中に予期しないエラーが発生しました。写真は保存されています。"
     "時間をおいて再度お試しいただくか、管理者に連絡してください。"
@@ -46,12 +55,22 @@ class Recognizer:
         """Recognise one photo and record the outcome on its row."""
         with session_scope(self.sessions) as s:
             photo = crud.get_photo(s, photo_id=photo_id)
-            if photo.status == "done":
+            if photo.status in ("done", "failed"):
                 return
-            photo.status = "processing"
+            if photo.attempts >= MAX_ATTEMPTS:
+                gave_up = True
+            else:
+                gave_up = False
+                photo.attempts += 1
+                photo.status = "processing"
             key = photo.storage_key
-            # Audited so that open boards (server-sent events) see 認識中 without polling.
-            _audit_photo(s, photo, "process")
+            if not gave_up:
+                # Audited so that open boards (server-sent events) see 認識中 without polling.
+                _audit_photo(s, photo, "process")
+        if gave_up:
+            log.error("photo %s: recognition did not finish in %d tries", photo_id, MAX_ATTEMPTS)
+            self._fail(photo_id, GAVE_UP, "recognition_abandoned")
+            return
         try:
             data = self.store.path(key).read_bytes()
             decoded = decode_image(data)

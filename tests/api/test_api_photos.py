@@ -180,6 +180,46 @@ def test_chunked_upload_without_length_is_cut_off_at_the_limit(data_dir: Path) -
         assert list((data_dir / "originals").iterdir()) == []
 
 
+def test_photo_that_keeps_killing_recognition_is_given_up_not_retried_forever(
+    data_dir: Path,
+) -> None:
+    """A process that dies on a photo (out of memory, say) leaves it ``processing``; at each
+    start-up it is resumed. After two starts it is marked failed with the reason instead."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from app.models import Photo
+    from app.recognition import GAVE_UP, MAX_ATTEMPTS
+
+    settings = Settings(data_dir=data_dir, ocr_engine="none")
+    sample = Path(__file__).resolve().parents[2] / "sample_photos" / "01_front_s101.jpg"
+    with TestClient(create_app(settings)) as client:
+        wg = client.post("/api/workgroups", json={"name": "WG"}).json()
+        m = client.post(
+            "/api/meetings", json={"workgroup_id": wg["id"], "title": "t", "held_on": "2026-11-20"}
+        ).json()
+        ok = _upload(client, m["id"], sample.read_bytes()).json()
+        assert wait_photo(client, ok["id"])["status"] == "done"
+        doomed = _upload(client, m["id"], sample.read_bytes()).json()
+        wait_photo(client, doomed["id"])
+    engine = create_engine(settings.db_url)
+    with Session(engine) as s:
+        first = s.get(Photo, ok["id"])
+        assert first is not None and first.attempts == 1
+        photo = s.get(Photo, doomed["id"])
+        assert photo is not None
+        # as the row looks after the process died twice while recognising it
+        photo.status, photo.attempts = "processing", MAX_ATTEMPTS
+        s.commit()
+    engine.dispose()
+    with TestClient(create_app(settings)) as client:
+        after = wait_photo(client, doomed["id"])
+        assert after["status"] == "failed"
+        assert after["error"] == GAVE_UP
+        original = client.get(f"/api/photos/{doomed['id']}/original").content
+        assert original == sample.read_bytes()  # nothing lost
+
+
 def test_corrupt_image_is_kept_and_marked_failed(
     client: TestClient, meeting: dict[str, Any]
 ) -> None:
