@@ -128,10 +128,7 @@ def _working_copy(image: Image, work_side: int) -> tuple[Image, float]:
     if scale == 1.0:
         return image, 1.0
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    small = image
-    while small.shape[1] >= 2 * size[0]:  # exact halvings take OpenCV's fast path
-        small = cv2.resize(small, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    return np.ascontiguousarray(cv2.resize(small, size, interpolation=cv2.INTER_AREA)), scale
+    return np.ascontiguousarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA)), scale
 
 
 def _inside(poster: FloatArray, quad: FloatArray) -> bool:
