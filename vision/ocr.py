@@ -40,6 +40,8 @@ PSM: dict[Writing, int] = {"horizontal": 6, "vertical": 5}  # uniform block / ve
 LINE_PSM: dict[Writing, int] = {"horizontal": 7, "vertical": 5}  # one line / vertical block
 REMEDY = "apt-get install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert"
 DEFAULT_TIMEOUT_S = 5.0
+REVIEW_BELOW = 0.6
+"""Notes read with a lower confidence are flagged for review (measured: see the README)."""
 
 Word = tuple[str, float]
 """A recognised word and its Tesseract confidence (0-100)."""
@@ -328,13 +330,17 @@ def make_engine(name: str, *, workers: int, tessdata: Path) -> OcrEngine:
     """Build the OCR engine named in the settings.
 
     Args:
-        name: ``"tesseract"``.
+        name: ``"tesseract"`` or ``"ppocr"`` (PP-OCRv5 on ONNX Runtime, :mod:`vision.ocr_ppocr`).
         workers: processes ``read_many`` uses.
-        tessdata: Tesseract language data directory.
+        tessdata: Tesseract language data directory (Tesseract only).
 
     Raises:
         ValueError: unknown engine name.
     """
     if name == "tesseract":
         return TesseractEngine(tessdata, workers=workers)
-    raise ValueError(f"unknown OCR engine {name!r}; choose 'tesseract'")
+    if name == "ppocr":
+        from vision.ocr_ppocr import PpOcrEngine  # onnxruntime loads only when chosen
+
+        return PpOcrEngine(workers=workers)
+    raise ValueError(f"unknown OCR engine {name!r}; choose 'tesseract' or 'ppocr'")
