@@ -107,7 +107,8 @@ def _note(face: StrokedFace, phrase: str, writing: Writing, color: str, ink: tup
     w, h = (side, side) if rng.random() < 0.75 else (
         (side, int(side * 1.6)) if writing == "vertical" else (int(side * 1.6), side))
     margin = 0.12
-    max_lines = int(rng.integers(1, 4))
+    # people break long phrases rather than write them tiny: fit picks 1-3 lines (≤ max_lines)
+    max_lines = int(rng.integers(2, 4))
     fit = text.fit(phrase, w * (1 - 2 * margin), h * (1 - 2 * margin),
                    writing == "vertical", max_lines)
     size = fit.char_size * float(rng.uniform(0.75, 0.95))

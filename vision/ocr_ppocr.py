@@ -48,8 +48,16 @@ from numpy.typing import NDArray  # noqa: E402
 
 from vision.errors import OcrUnavailableError  # noqa: E402
 from vision.ocr_pool import NotePool  # noqa: E402
-from vision.ocr_prep import PrepParams, decide_writing, drop_border, flatten, ink_mask  # noqa: E402
-from vision.text_norm import normalize_note_text  # noqa: E402
+from vision.ocr_prep import (  # noqa: E402
+    PrepParams,
+    decide_writing,
+    drop_border,
+    flatten,
+    ink_box,
+    ink_mask,
+    line_cuts,
+)
+from vision.text_norm import fix_long_vowel, normalize_note_text  # noqa: E402
 from vision.types import Image, NoteText, Writing  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -81,6 +89,11 @@ class PpParams:
         min_line_score: lines recognised with a lower mean probability are dropped.
         rec_height: the recogniser's input height in pixels.
         japanese_only: restrict output to the cp932 repertoire.
+        det_upscale: enlarge crops smaller than ``det_limit_side_len`` (measured: worse).
+        reread_below: a note read with lower confidence is read again from the lines its ink
+            profile shows, and the more confident reading is kept.
+        min_coverage: when less of the note's ink than this lies inside the detected lines,
+            the confidence is scaled down by the shortfall.
     """
 
     det_limit_side_len: int = 320
@@ -91,6 +104,8 @@ class PpParams:
     rec_height: int = 48
     japanese_only: bool = True
     det_upscale: bool = False
+    reread_below: float = 0.6
+    min_coverage: float = 0.95
 
 
 def model_dir() -> Path:
@@ -336,11 +351,56 @@ def cut_line(crop: Image, box: Box, writing: Writing) -> Image:
     return np.ascontiguousarray(line, dtype=np.uint8)
 
 
-def ink_writing(crop: Image) -> Writing:
-    """Writing decided from the ink's row/column profiles (:mod:`vision.ocr_prep`), for notes
-    whose line boxes do not tell."""
-    grey = drop_border(flatten(crop), PrepParams())
-    return decide_writing(ink_mask(grey, PrepParams()))
+def ink_mask_of(crop: Image) -> NDArray[np.bool_]:
+    """The note's ink (:mod:`vision.ocr_prep`: paper colour and light removed, edges blanked)."""
+    return ink_mask(drop_border(flatten(crop), PrepParams()), PrepParams())
+
+
+def ink_coverage(crop: Image, boxes: Sequence[Box], side: int = 128) -> float:
+    """Share of the note's ink inside the detected line boxes (1.0 when there is no ink).
+
+    Measured on a copy whose long side is ``side`` px (a few ms). Ink outside every box is
+    text the detector missed: it lowers the note's confidence and triggers a second reading.
+    """
+    f = min(1.0, side / max(crop.shape[:2]))
+    small = cv2.resize(crop, (max(8, round(crop.shape[1] * f)), max(8, round(crop.shape[0] * f))),
+                       interpolation=cv2.INTER_AREA) if f < 1.0 else crop
+    mask = ink_mask_of(np.asarray(small, np.uint8))
+    total = int(mask.sum())
+    if total == 0:
+        return 1.0
+    inside = np.zeros(mask.shape, np.uint8)
+    sx, sy = small.shape[1] / crop.shape[1], small.shape[0] / crop.shape[0]
+    for b in boxes:
+        cv2.fillPoly(inside, [np.round(b * [sx, sy]).astype(np.int32)], 1)
+    return float((mask & inside.astype(bool)).sum() / total)
+
+
+def ink_lines(crop: Image, mask: NDArray[np.bool_], writing: Writing) -> list[Image]:
+    """The colour crop cut into lines (or 縦書き columns, right to left, turned to read left to
+    right) where the ink profile has gaps: the second reading when the detector merged lines.
+    """
+    if not mask.any():
+        return []
+    y0, y1, x0, x1 = ink_box(mask, margin=0)
+    mask = mask[y0:y1, x0:x1]
+    edges = [0, *line_cuts(mask, writing), mask.shape[0 if writing == "horizontal" else 1]]
+    pad = max(2, round(0.15 * min(y1 - y0, x1 - x0) / max(1, len(edges) - 1)))
+    out = []
+    for a, b in zip(edges, edges[1:], strict=False):
+        part = mask[a:b, :] if writing == "horizontal" else mask[:, a:b]
+        if not part.any():
+            continue
+        py0, py1, px0, px1 = ink_box(part, margin=0)
+        if writing == "horizontal":
+            box = (y0 + a + py0, y0 + a + py1, x0 + px0, x0 + px1)
+        else:
+            box = (y0 + py0, y0 + py1, x0 + a + px0, x0 + a + px1)
+        ty0, ty1 = max(0, box[0] - pad), min(crop.shape[0], box[1] + pad)
+        tx0, tx1 = max(0, box[2] - pad), min(crop.shape[1], box[3] + pad)
+        strip = crop[ty0:ty1, tx0:tx1]
+        out.append(np.ascontiguousarray(np.rot90(strip) if writing == "vertical" else strip))
+    return out[::-1] if writing == "vertical" else out
 
 
 # --- recognition ---------------------------------------------------------------------------
@@ -464,24 +524,47 @@ class PpOcrEngine:
             return NoteText("", 0.0, "horizontal", "error", f"文字認識に失敗しました: {exc}")
 
     def _recognize(self, crop: Image, deadline: float) -> NoteText:
-        """Detect the lines, recognise them in one batch, assemble the note's text."""
+        """Detect the lines, recognise them in one batch, assemble the note's text; a doubtful
+        reading is compared with one of the lines the ink profile shows."""
         if crop.ndim != 3 or crop.shape[2] != 3 or min(crop.shape[:2]) < 8:
             raise ValueError(f"not an H×W×3 note crop: shape {crop.shape}")
         models, p = self._loaded(), self.params
         feed, sy, sx = det_input(crop, p.det_limit_side_len, p.det_upscale)
         prob = models.run(models.det, feed, deadline)[0, 0]
         boxes = db_boxes(prob.astype(np.float32), p, sy, sx)
-        if not boxes:
-            return NoteText("", 0.0, "horizontal", "empty", "付せんに文字が見つかりません")
-        writing = box_writing(boxes) or ink_writing(crop)
-        lines = reading_order(boxes, writing)
-        batch = rec_input([cut_line(crop, b, writing) for b in boxes], p.rec_height)
-        reads = ctc_decode(models.run(models.rec, batch, deadline), models.chars, models.allowed)
-        text, probs = assemble(reads, lines, p.min_line_score)
-        log.debug("[ppocr] %s %d lines: %r", writing, len(lines), text)
+        mask = None
+        writing = box_writing(boxes)
+        if writing is None:  # square boxes only: the ink profiles decide
+            mask = ink_mask_of(crop)
+            writing = decide_writing(mask)
+        text, conf = "", 0.0
+        if boxes:
+            lines = reading_order(boxes, writing)
+            text, conf = self._rec([cut_line(crop, b, writing) for b in boxes], lines, deadline)
+            conf *= min(1.0, ink_coverage(crop, boxes) / p.min_coverage)
+        if conf < p.reread_below:
+            mask = ink_mask_of(crop) if mask is None else mask
+            strips = ink_lines(crop, mask, writing)
+            if strips:
+                alt, alt_conf = self._rec(strips, [[i] for i in range(len(strips))], deadline)
+                log.debug("[ppocr] reread by ink lines: %r %.2f vs %r %.2f",
+                          alt, alt_conf, text, conf)
+                if alt_conf > conf:
+                    text, conf = alt, alt_conf
+        text = fix_long_vowel(text, writing == "vertical")
+        log.debug("[ppocr] %s %d boxes: %r %.2f", writing, len(boxes), text, conf)
         if not text:
-            return NoteText("", 0.0, writing, "empty", "付せんに文字が読み取れません")
-        return NoteText(text, note_confidence(probs), writing)
+            return NoteText("", 0.0, writing, "empty", "付せんに文字が見つかりません")
+        return NoteText(text, conf, writing)
+
+    def _rec(self, images: Sequence[Image], lines: Sequence[Sequence[int]], deadline: float
+             ) -> tuple[str, float]:
+        """Recognise ``images`` in one batch; the text of ``lines`` and its confidence."""
+        models = self._loaded()
+        batch = rec_input(images, self.params.rec_height)
+        reads = ctc_decode(models.run(models.rec, batch, deadline), models.chars, models.allowed)
+        text, probs = assemble(reads, lines, self.params.min_line_score)
+        return text, note_confidence(probs) if text else 0.0
 
     def read_many(self, crops: Sequence[Image]) -> list[NoteText]:
         """Read several crops, on ``workers`` processes when more than one; same order."""

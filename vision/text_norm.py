@@ -22,6 +22,12 @@ log = logging.getLogger(__name__)
 _SPACE = re.compile(r"[ \t\u3000]+")
 _HALF_KANA = re.compile(r"[\uff61-\uff9f]+")
 _FULL_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_KATA = "\u30a1-\u30fa"
+_HIRA = "\u3041-\u3096"
+_KANJI = "\u3005\u4e00-\u9fff"
+_DASH_AFTER_KATA = re.compile(f"(?<=[{_KATA}])[一－—―‐]")
+_STROKE_AFTER_KATA = re.compile(f"(?<=[{_KATA}])[1|lI]")
+_CHOON_AS_ONE = re.compile(f"(?:(?<=^)|(?<=[{_KANJI}]))ー|(?<=[{_HIRA}])ー(?=[{_KANJI}])", re.M)
 
 
 def normalize_note_text(raw: str) -> str:
@@ -37,6 +43,22 @@ def normalize_note_text(raw: str) -> str:
     text = _FULL_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     lines = (strip_cjk_spaces(line) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def fix_long_vowel(text: str, vertical: bool) -> str:
+    """Tell the long-vowel mark ー from the kanji 一 (and dashes) by their neighbours.
+
+    Recognisers mix them up, and in 縦書き read ー as 1 or |. ー follows katakana; 一 starts a
+    word or follows a kanji (measured on generated notes, issue 4).
+
+    Args:
+        text: recognised text.
+        vertical: the note is 縦書き (then 1, |, l and I after katakana are ー as well).
+    """
+    text = _DASH_AFTER_KATA.sub("ー", text)
+    if vertical:
+        text = _STROKE_AFTER_KATA.sub("ー", text)
+    return _CHOON_AS_ONE.sub("一", text)
 
 
 def strip_cjk_spaces(line: str) -> str:
