@@ -181,6 +181,25 @@ def make_item(font_class: FontClass, writing: Writing, k: int, rng: np.random.Ge
     return EvalItem(crop, phrase, font_class, writing), info
 
 
+def render_note(phrase: str, font_class: FontClass, writing: Writing, color: str, ink_name: str,
+                seed: int = 0) -> Image:
+    """One crop with chosen text, font class, writing, note colour and ink (tests use it);
+    the font (first installed face of the class), size, stroke and light follow ``seed``.
+
+    Raises:
+        ValueError: no font of ``font_class`` is installed, or an unknown colour/ink.
+    """
+    faces = class_faces(font_class)
+    inks = {name: rgb for name, rgb, _ in INKS}
+    if not faces or color not in NOTE_RGB or ink_name not in inks:
+        raise ValueError(f"cannot draw {font_class}/{color}/{ink_name}")
+    rng = np.random.default_rng(seed)
+    lo, hi = STROKES[font_class]
+    face = StrokedFace(faces[0].path, faces[0].index, font_class, float(rng.uniform(lo, hi)))
+    note, _ = _note(face, phrase, writing, color, inks[ink_name], rng)
+    return _photograph(_slant(note, rng), rng)
+
+
 def make_crops(per_class: int = 20, seed: int = 4) -> list[tuple[EvalItem, CropInfo]]:
     """The labelled set: ``per_class`` crops for each font class × writing.
 

@@ -25,8 +25,8 @@ _FULL_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _KATA = "\u30a1-\u30fa"
 _HIRA = "\u3041-\u3096"
 _KANJI = "\u3005\u4e00-\u9fff"
-_DASH_AFTER_KATA = re.compile(f"(?<=[{_KATA}])[一－—―‐]")
-_STROKE_AFTER_KATA = re.compile(f"(?<=[{_KATA}])[1|lI]")
+_DASH_AFTER_KATA = re.compile(f"(?<=[{_KATA}])[一－—―‐](?![{_KANJI}])")
+_STROKE_AFTER_KATA = re.compile(f"(?<=[{_KATA}])[1|lI](?![{_KANJI}0-9])")
 _CHOON_AS_ONE = re.compile(f"(?:(?<=^)|(?<=[{_KANJI}]))ー|(?<=[{_HIRA}])ー(?=[{_KANJI}])", re.M)
 
 
@@ -48,8 +48,9 @@ def normalize_note_text(raw: str) -> str:
 def fix_long_vowel(text: str, vertical: bool) -> str:
     """Tell the long-vowel mark ー from the kanji 一 (and dashes) by their neighbours.
 
-    Recognisers mix them up, and in 縦書き read ー as 1 or |. ー follows katakana; 一 starts a
-    word or follows a kanji (measured on generated notes, issue 4).
+    Recognisers mix them up, and in 縦書き read ー as 1 or |. ー follows katakana and is not
+    followed by a kanji (データ一覧 keeps its 一); 一 starts a line or follows a kanji, or sits
+    between a hiragana and a kanji (担当が一人).
 
     Args:
         text: recognised text.
