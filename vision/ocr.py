@@ -19,15 +19,14 @@ import concurrent.futures as cf
 import logging
 import multiprocessing
 import os
-import re
 import threading
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from vision.errors import OcrUnavailableError
 from vision.ocr_prep import Prepared, PrepParams, prepare
+from vision.text_norm import normalize_note_text
 from vision.types import Image, NoteText, OcrEngine, Writing
 
 # Must be set before libtesseract loads its OpenMP runtime; the Makefile exports it as well.
@@ -46,35 +45,20 @@ REVIEW_BELOW = 0.6
 Word = tuple[str, float]
 """A recognised word and its Tesseract confidence (0-100)."""
 
-_SPACE = re.compile(r"[ \t\u3000]+")
-
-
 def normalize_text(raw: str) -> str:
-    """Clean Tesseract's output: NFKC, no spaces between Japanese characters, lines kept.
+    """Clean Tesseract's output with the workgroup's rules (:mod:`vision.text_norm`).
 
-    NFKC turns half-width kana into full-width and full-width ASCII into ASCII. Tesseract puts
-    spaces between CJK glyphs; a space survives only between two ASCII letters/digits
+    Half-width kana become full-width and full-width ASCII letters/digits ASCII; Tesseract's
+    spaces between CJK glyphs go, a space survives only between two ASCII letters/digits
     ("Web 申請" → "Web申請", "ID card" stays). Empty lines are dropped; nothing else is.
 
     Args:
         raw: text as Tesseract returned it.
 
     Returns:
-        The cleaned text, lines joined by ``\\n``.
+        The cleaned text, lines joined by ``\n``.
     """
-    lines = (_strip_cjk_spaces(line) for line in unicodedata.normalize("NFKC", raw).splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def _strip_cjk_spaces(line: str) -> str:
-    """Remove runs of spaces unless both neighbours are ASCII alphanumerics."""
-    parts = _SPACE.split(line.strip())
-    out = parts[0]
-    for part in parts[1:]:
-        if out and part and out[-1].isascii() and out[-1].isalnum() and part[0].isascii():
-            out += " "
-        out += part
-    return out
+    return normalize_note_text(raw)
 
 
 def probe_tesseract(tessdata: Path) -> str:
