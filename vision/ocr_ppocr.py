@@ -94,6 +94,7 @@ class PpParams:
             profile shows, and the more confident reading is kept.
         min_coverage: when less of the note's ink than this lies inside the detected lines,
             the confidence is scaled down by the shortfall.
+        ink_side: the ink profile (writing vote, coverage) is taken at this long side.
     """
 
     det_limit_side_len: int = 320
@@ -106,6 +107,7 @@ class PpParams:
     det_upscale: bool = False
     reread_below: float = 0.6
     min_coverage: float = 0.95
+    ink_side: int = 160
 
 
 def model_dir() -> Path:
@@ -356,23 +358,26 @@ def ink_mask_of(crop: Image) -> NDArray[np.bool_]:
     return ink_mask(drop_border(flatten(crop), PrepParams()), PrepParams())
 
 
-def ink_coverage(crop: Image, boxes: Sequence[Box], side: int = 128) -> float:
-    """Share of the note's ink inside the detected line boxes (1.0 when there is no ink).
-
-    Measured on a copy whose long side is ``side`` px (a few ms). Ink outside every box is
-    text the detector missed: it lowers the note's confidence and triggers a second reading.
-    """
+def small_ink(crop: Image, side: int) -> tuple[NDArray[np.bool_], float]:
+    """The note's ink on a copy whose long side is at most ``side`` px, and that scale (a few
+    ms, against ~20 ms at full size)."""
     f = min(1.0, side / max(crop.shape[:2]))
-    small = cv2.resize(crop, (max(8, round(crop.shape[1] * f)), max(8, round(crop.shape[0] * f))),
-                       interpolation=cv2.INTER_AREA) if f < 1.0 else crop
-    mask = ink_mask_of(np.asarray(small, np.uint8))
+    if f >= 1.0:
+        return ink_mask_of(crop), 1.0
+    size = (max(8, round(crop.shape[1] * f)), max(8, round(crop.shape[0] * f)))
+    small = np.asarray(cv2.resize(crop, size, interpolation=cv2.INTER_AREA), np.uint8)
+    return ink_mask_of(small), f
+
+
+def ink_coverage(mask: NDArray[np.bool_], scale: float, boxes: Sequence[Box]) -> float:
+    """Share of the ink ``mask`` (crop scaled by ``scale``) inside the line boxes (crop
+    pixels); 1.0 when there is no ink. Ink outside every box is text the detector missed."""
     total = int(mask.sum())
     if total == 0:
         return 1.0
     inside = np.zeros(mask.shape, np.uint8)
-    sx, sy = small.shape[1] / crop.shape[1], small.shape[0] / crop.shape[0]
     for b in boxes:
-        cv2.fillPoly(inside, [np.round(b * [sx, sy]).astype(np.int32)], 1)
+        cv2.fillPoly(inside, [np.round(b * scale).astype(np.int32)], 1)
     return float((mask & inside.astype(bool)).sum() / total)
 
 
@@ -532,25 +537,28 @@ class PpOcrEngine:
         feed, sy, sx = det_input(crop, p.det_limit_side_len, p.det_upscale)
         prob = models.run(models.det, feed, deadline)[0, 0]
         boxes = db_boxes(prob.astype(np.float32), p, sy, sx)
-        mask = None
-        writing = box_writing(boxes)
-        if writing is None:  # square boxes only: the ink profiles decide
-            mask = ink_mask_of(crop)
-            writing = decide_writing(mask)
+        small, scale = small_ink(crop, p.ink_side)
+        by_ink = decide_writing(small)
+        by_box = box_writing(boxes)
+        writing = by_box or by_ink  # square boxes only: the ink profiles decide
         text, conf = "", 0.0
         if boxes:
             lines = reading_order(boxes, writing)
             text, conf = self._rec([cut_line(crop, b, writing) for b in boxes], lines, deadline)
-            conf *= min(1.0, ink_coverage(crop, boxes) / p.min_coverage)
-        if conf < p.reread_below:
-            mask = ink_mask_of(crop) if mask is None else mask
-            strips = ink_lines(crop, mask, writing)
-            if strips:
+            conf *= min(1.0, ink_coverage(small, scale, boxes) / p.min_coverage)
+        if conf < p.reread_below or by_box != by_ink:
+            # doubtful, or boxes and ink disagree (merged lines): read the ink profile's lines
+            # in each candidate writing and keep the most confident reading
+            mask = ink_mask_of(crop)
+            for wr in dict.fromkeys((writing, by_ink)):
+                strips = ink_lines(crop, mask, wr)
+                if not strips:
+                    continue
                 alt, alt_conf = self._rec(strips, [[i] for i in range(len(strips))], deadline)
-                log.debug("[ppocr] reread by ink lines: %r %.2f vs %r %.2f",
-                          alt, alt_conf, text, conf)
+                log.debug("[ppocr] reread %s by ink lines: %r %.2f vs %r %.2f",
+                          wr, alt, alt_conf, text, conf)
                 if alt_conf > conf:
-                    text, conf = alt, alt_conf
+                    text, conf, writing = alt, alt_conf, wr
         text = fix_long_vowel(text, writing == "vertical")
         log.debug("[ppocr] %s %d boxes: %r %.2f", writing, len(boxes), text, conf)
         if not text:
