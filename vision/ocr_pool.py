@@ -49,8 +49,12 @@ class NotePool:
         # One photo at a time uses the pool (it already has every core); this also keeps a
         # second worker thread from replacing or cancelling a pool another photo is using.
         with self._lock:
-            pool = self._ensure()
-            futures = [pool.submit(_worker_read, c) for c in crops]
+            try:
+                futures = [self._ensure().submit(_worker_read, c) for c in crops]
+            except cf.BrokenExecutor as exc:  # a worker died since the last photo
+                log.warning("%s pool broken (%r), starting a new one", self.tag, exc)
+                self._drop()
+                futures = [self._ensure().submit(_worker_read, c) for c in crops]
             return [self._collect(f, c) for f, c in zip(futures, crops, strict=True)]
 
     def warm_up(self) -> None:

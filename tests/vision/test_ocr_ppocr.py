@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -129,6 +131,27 @@ def test_two_workers_same_as_one(pp: PpOcrEngine) -> None:
     finally:
         pool.close()
     assert [r.text for r in double] == [pp.read(c).text for c in crops]
+
+
+def _kill_a_worker(eng: PpOcrEngine) -> None:
+    pids = list(eng._pool._pool._processes)  # type: ignore[union-attr]
+    os.kill(pids[0], signal.SIGKILL)
+
+
+def test_dead_worker_costs_no_note(pp: PpOcrEngine) -> None:
+    """A worker killed between photos, or just as a photo starts, loses no note."""
+    crops = [i.crop for i in representative()[:4]]
+    expected = [pp.read(c).text for c in crops]
+    eng = PpOcrEngine(workers=2)
+    try:
+        eng.warm_up()
+        _kill_a_worker(eng)
+        time.sleep(0.5)  # the pool notices: the next submit finds it broken
+        assert [r.text for r in eng.read_many(crops)] == expected
+        _kill_a_worker(eng)
+        assert [r.text for r in eng.read_many(crops)] == expected
+    finally:
+        eng.close()
 
 
 _NO_NET = """
