@@ -67,14 +67,6 @@ class EngineResult:
     peak_mb: float | None = None
 
 
-def review_threshold(engine: str) -> float:
-    """The confidence below which the editor flags a note of ``engine`` for review."""
-    from vision.ocr import REVIEW_BELOW as TESS_REVIEW
-    from vision.ocr_ppocr import REVIEW_BELOW as PP_REVIEW
-
-    return PP_REVIEW if engine == "ppocr" else TESS_REVIEW
-
-
 def build(engine: str, workers: int = 1, tessdata: Path = TESSDATA) -> tuple[OcrEngine, float]:
     """Build ``engine`` with its models loaded; returns it and the seconds that took."""
     start = time.perf_counter()
@@ -104,7 +96,7 @@ def measure(engine: str, items: Sequence[EvalItem], tessdata: Path = TESSDATA,
         results, ms = read_timed(eng, [i.crop for i in items])
     finally:
         eng.close()
-    flag = review_threshold(engine) if threshold is None else threshold
+    flag = eng.review_below if threshold is None else threshold
     report = score(items, results, sum(ms) / 1000, flag)
     return EngineResult(engine, report, statistics.median(ms), load_s, flag), results
 

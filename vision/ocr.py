@@ -216,6 +216,7 @@ class TesseractEngine:
     """
 
     name = "tesseract"
+    review_below = REVIEW_BELOW
 
     def __init__(self, tessdata: Path, *, workers: int = 1, timeout_s: float = DEFAULT_TIMEOUT_S,
                  params: PrepParams | None = None) -> None:

@@ -492,6 +492,7 @@ class PpOcrEngine:
     """
 
     name = "ppocr"
+    review_below = REVIEW_BELOW
 
     def __init__(self, *, workers: int = 1, timeout_s: float = DEFAULT_TIMEOUT_S,
                  params: PpParams | None = None) -> None:
