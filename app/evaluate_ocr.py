@@ -9,7 +9,8 @@ the engine's confidence threshold and share of all character errors inside them)
 median milliseconds per note. Optionally the notes of a generated 12 MP, 40-note photo are
 read with ``workers`` processes, and each engine's peak memory is taken in a fresh process.
 
-``run_ocr_bench(...)`` returns the lines ``make bench`` prints.
+``run_ocr_bench(...)`` returns the lines ``make bench`` prints. The default seed, 11, was
+held out: the PP-OCRv5 tuning in :mod:`vision.ocr_ppocr` was measured on seeds 4, 7 and 9.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def _peak_main(engine: str) -> int:
     return 0
 
 
-def compare(engines: Sequence[str] = ENGINES, *, per_class: int = 20, seed: int = 4,
+def compare(engines: Sequence[str] = ENGINES, *, per_class: int = 20, seed: int = 11,
             photo: bool = False, workers: int = 2, memory: bool = False,
             tessdata: Path = TESSDATA
             ) -> tuple[list[EngineResult], list[tuple[EvalItem, CropInfo]]]:
@@ -184,11 +185,11 @@ def compare(engines: Sequence[str] = ENGINES, *, per_class: int = 20, seed: int 
 
 def format_table(results: Sequence[EngineResult], n_items: int, workers: int = 2) -> list[str]:
     """The side-by-side table, one line per figure."""
-    head = f"{'':24}" + "".join(f"{r.engine:>12}" for r in results)
+    head = f"{'':30}" + "".join(f"{r.engine:>12}" for r in results)
     lines = [f"OCR on {n_items} generated note crops (ground truth), one run", head]
 
     def row(label: str, values: Sequence[str]) -> None:
-        lines.append(f"{label:24}" + "".join(f"{v:>12}" for v in values))
+        lines.append(f"{label:30}" + "".join(f"{v:>12}" for v in values))
 
     for key in CLASS_KEYS:
         n = results[0].report.counts.get(key, 0)
@@ -210,7 +211,7 @@ def format_table(results: Sequence[EngineResult], n_items: int, workers: int = 2
     return lines
 
 
-def run_ocr_bench(engines: Sequence[str] = ENGINES, *, per_class: int = 20, seed: int = 4,
+def run_ocr_bench(engines: Sequence[str] = ENGINES, *, per_class: int = 20, seed: int = 11,
                   photo: bool = True, workers: int = 2, memory: bool = True) -> list[str]:
     """What ``make bench`` prints for OCR: the side-by-side table as lines.
 
@@ -232,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="fusen eval-ocr")
     p.add_argument("--engines", default=",".join(ENGINES), help="comma-separated engine names")
     p.add_argument("--per-class", type=int, default=20, help="crops per font class × writing")
-    p.add_argument("--seed", type=int, default=4)
+    p.add_argument("--seed", type=int, default=11, help="crop-set seed (11: not used for tuning)")
     p.add_argument("--photo", action="store_true", help="also time a 12 MP 40-note photo")
     p.add_argument("--workers", type=int, default=2, help="processes for the photo timing")
     p.add_argument("--memory", action="store_true", help="also peak memory (fresh process)")

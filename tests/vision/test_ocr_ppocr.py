@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 
 from app.config import Settings
-from app.ocr_crops import render_note
+from app.evaluate_ocr import run_ocr_bench
+from app.ocr_crops import make_crops, render_note
 from app.ocr_setup import build_ocr_engine
 from photogen.spec import COLORS
 from vision.ocr import TesseractEngine
@@ -174,7 +175,8 @@ socket.getaddrinfo = _gai
 
 _RUN = """
 import json, os
-from app.ocr_crops import render_note
+from app.evaluate_ocr import run_ocr_bench
+from app.ocr_crops import make_crops, render_note
 from vision.ocr_ppocr import PpOcrEngine
 eng = PpOcrEngine(workers=2)
 eng.warm_up()
@@ -275,3 +277,23 @@ def test_long_vowel_and_kanji_one() -> None:
     assert fix_long_vowel("データ一覧", vertical=False) == "データ一覧"
     assert fix_long_vowel("担当がー人", vertical=False) == "担当が一人"
     assert fix_long_vowel("タイプ1", vertical=False) == "タイプ1"
+
+
+def test_crop_set_is_seeded_and_balanced() -> None:
+    a, b = make_crops(per_class=2, seed=5), make_crops(per_class=2, seed=5)
+    assert [i.truth for i, _ in a] == [i.truth for i, _ in b]
+    assert all(np.array_equal(x.crop, y.crop) for (x, _), (y, _) in zip(a, b, strict=True))
+    assert {(i.font_class, i.writing) for i, _ in a} == {
+        (c, w) for c in ("print", "hand", "brush") for w in ("horizontal", "vertical")}
+    assert {info.font for _, info in a if _.font_class == "brush"} <= {
+        "aoyagi-soseki.ttf", "kouzan-mouhitsu.ttf", "kouzan-mouhitsu-gyosho.ttf", "kiloji_d.ttf"}
+
+
+def test_ocr_bench_lines_side_by_side() -> None:
+    engines = ["ppocr", "tesseract"] if HAVE_TESS else ["ppocr"]
+    lines = run_ocr_bench(engines, per_class=1, photo=False, memory=False)
+    assert lines[1].split() == engines
+    rows = {line[:30].strip(): line[30:].split() for line in lines[2:]}
+    assert len(rows["CER all (6)"]) == len(engines)
+    assert {"exact match", "notes flagged", "errors in flagged"} <= set(rows)
+    assert float(rows["ms/note (median, 1 core)"][0]) > 0
