@@ -451,12 +451,14 @@ def ctc_decode(preds: NDArray[Any], chars: Sequence[str], allowed: NDArray[np.bo
     return out
 
 
-def assemble(reads: Sequence[LineRead], lines: Sequence[Sequence[int]], min_score: float
-             ) -> tuple[str, list[float]]:
+def assemble(reads: Sequence[LineRead], lines: Sequence[Sequence[int]], min_score: float,
+             expected: Sequence[int] | None = None) -> tuple[str, list[float]]:
     """The note's text (one ``\\n`` per line) and every kept character's probability.
 
-    Boxes of one line are joined; a box read below ``min_score`` is dropped (its characters
-    still count against the note's confidence, so a dropped box flags the note for review).
+    Boxes of one line are joined; a box read below ``min_score`` is dropped. A dropped box,
+    or one read as nothing, still counts against the note's confidence with probability 0
+    for each character it holds (``expected``: the box's length over its thickness), so the
+    note is flagged for review and read again.
     """
     texts: list[str] = []
     probs: list[float] = []
@@ -464,11 +466,11 @@ def assemble(reads: Sequence[LineRead], lines: Sequence[Sequence[int]], min_scor
         parts = []
         for i in line:
             r = reads[i]
-            if r.score >= min_score:
+            if r.score >= min_score and r.text.strip():
                 parts.append(r.text)
                 probs.extend(r.probs)
             else:
-                probs.extend(0.0 for _ in r.text)
+                probs.extend([0.0] * max(len(r.text), expected[i] if expected else 1))
         texts.append(" ".join(p.strip() for p in parts if p.strip()))
     return normalize_note_text("\n".join(t for t in texts if t)), probs
 
@@ -572,7 +574,8 @@ class PpOcrEngine:
         models = self._loaded()
         batch = rec_input(images, self.params.rec_height)
         reads = ctc_decode(models.run(models.rec, batch, deadline), models.chars, models.allowed)
-        text, probs = assemble(reads, lines, self.params.min_line_score)
+        expected = [max(1, round(im.shape[1] / max(1, im.shape[0]))) for im in images]
+        text, probs = assemble(reads, lines, self.params.min_line_score, expected)
         return text, note_confidence(probs) if text else 0.0
 
     def read_many(self, crops: Sequence[Image]) -> list[NoteText]:
