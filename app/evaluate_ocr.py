@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import statistics
 import subprocess
 import sys
@@ -51,6 +52,8 @@ class EngineResult:
         report: CER per class and the other :class:`vision.ocr_eval.OcrReport` figures
             (``ms_per_note`` is the mean).
         median_ms: median wall time of one ``read`` (one core, preprocessing included).
+        cpu_ms: CPU time of this process per note over the same reads (less sensitive to
+            other load on the machine than wall time).
         load_s: time to build the engine and load its models.
         threshold: the review-flag threshold used for this engine.
         photo_s: seconds to read every note of the 40-note photo with ``workers`` processes
@@ -62,6 +65,7 @@ class EngineResult:
     engine: str
     report: OcrReport
     median_ms: float
+    cpu_ms: float
     load_s: float
     threshold: float
     photo_s: float | None = None
@@ -94,12 +98,14 @@ def measure(engine: str, items: Sequence[EvalItem], tessdata: Path = TESSDATA,
     eng, load_s = build(engine, 1, tessdata)
     try:
         eng.read(items[0].crop)  # first-call costs (lazy language loads) are not per note
+        cpu = time.process_time()
         results, ms = read_timed(eng, [i.crop for i in items])
+        cpu_ms = 1000 * (time.process_time() - cpu) / len(items)
     finally:
         eng.close()
     flag = eng.review_below if threshold is None else threshold
     report = score(items, results, sum(ms) / 1000, flag)
-    return EngineResult(engine, report, statistics.median(ms), load_s, flag), results
+    return EngineResult(engine, report, statistics.median(ms), cpu_ms, load_s, flag), results
 
 
 def photo_crops(seed: int = 4242) -> list[Image]:
@@ -186,7 +192,9 @@ def compare(engines: Sequence[str] = ENGINES, *, per_class: int = 20, seed: int 
 def format_table(results: Sequence[EngineResult], n_items: int, workers: int = 2) -> list[str]:
     """The side-by-side table, one line per figure."""
     head = f"{'':30}" + "".join(f"{r.engine:>12}" for r in results)
-    lines = [f"OCR on {n_items} generated note crops (ground truth), one run", head]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines = [f"OCR on {n_items} generated note crops (ground truth), one run; "
+             f"load average {load} on {os.cpu_count()} cores", head]
 
     def row(label: str, values: Sequence[str]) -> None:
         lines.append(f"{label:30}" + "".join(f"{v:>12}" for v in values))
@@ -201,6 +209,7 @@ def format_table(results: Sequence[EngineResult], n_items: int, workers: int = 2
     row("errors in flagged", [f"{r.report.flagged_error_share:.3f}" for r in results])
     row("ms/note (median, 1 core)", [f"{r.median_ms:.1f}" for r in results])
     row("ms/note (mean, 1 core)", [f"{r.report.ms_per_note:.1f}" for r in results])
+    row("CPU ms/note (1 core)", [f"{r.cpu_ms:.1f}" for r in results])
     row("load s", [f"{r.load_s:.2f}" for r in results])
     if any(r.photo_s is not None for r in results):
         row(f"40-note photo s ({workers} proc)",

@@ -103,6 +103,7 @@ class PpParams:
     unclip_ratio: float = 1.6
     min_line_score: float = 0.3
     rec_height: int = 48
+    rec_min_width: int = 320
     japanese_only: bool = True
     det_upscale: bool = False
     reread_below: float = 0.6
@@ -410,10 +411,12 @@ def ink_lines(crop: Image, mask: NDArray[np.bool_], writing: Writing) -> list[Im
 
 # --- recognition ---------------------------------------------------------------------------
 
-def rec_input(lines: Sequence[Image], height: int) -> NDArray[np.float32]:
-    """The recogniser's N×3×H×W batch: each line scaled to ``height``, left-aligned, padded."""
+def rec_input(lines: Sequence[Image], height: int, min_width: int = 320
+              ) -> NDArray[np.float32]:
+    """The recogniser's N×3×H×W batch: each line scaled to ``height``, left-aligned, padded
+    to the longest line (at least ``min_width``, rounded up to a multiple of 8)."""
     ratios = [ln.shape[1] / max(1, ln.shape[0]) for ln in lines]
-    width = max(320, math.ceil(height * max(ratios)))
+    width = max(min_width, -(-math.ceil(height * max(ratios)) // 8) * 8)
     batch = np.zeros((len(lines), 3, height, width), np.float32)
     for k, (ln, r) in enumerate(zip(lines, ratios, strict=True)):
         rw = min(width, max(1, math.ceil(height * r)))
@@ -572,7 +575,7 @@ class PpOcrEngine:
              ) -> tuple[str, float]:
         """Recognise ``images`` in one batch; the text of ``lines`` and its confidence."""
         models = self._loaded()
-        batch = rec_input(images, self.params.rec_height)
+        batch = rec_input(images, self.params.rec_height, self.params.rec_min_width)
         reads = ctc_decode(models.run(models.rec, batch, deadline), models.chars, models.allowed)
         expected = [max(1, round(im.shape[1] / max(1, im.shape[0]))) for im in images]
         text, probs = assemble(reads, lines, self.params.min_line_score, expected)

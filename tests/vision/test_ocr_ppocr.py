@@ -292,7 +292,7 @@ def test_crop_set_is_seeded_and_balanced() -> None:
 def test_ocr_bench_lines_side_by_side() -> None:
     engines = ["ppocr", "tesseract"] if HAVE_TESS else ["ppocr"]
     lines = run_ocr_bench(engines, per_class=1, photo=False, memory=False)
-    assert lines[1].split() == engines
+    assert lines[1].split() == engines and "load average" in lines[0]
     rows = {line[:30].strip(): line[30:].split() for line in lines[2:]}
     assert len(rows["CER all (6)"]) == len(engines)
     assert {"exact match", "notes flagged", "errors in flagged"} <= set(rows)
