@@ -58,6 +58,8 @@ class EngineResult:
         threshold: the review-flag threshold used for this engine.
         photo_s: seconds to read every note of the 40-note photo with ``workers`` processes
             (median of runs), or ``None`` when not measured.
+        photo_cpu_s: CPU seconds to read the same notes one after another in this process:
+            with two free cores the pool needs about half of it.
         peak_mb: peak resident memory of a fresh process that loads the engine and reads
             20 crops, or ``None`` when not measured.
     """
@@ -69,6 +71,7 @@ class EngineResult:
     load_s: float
     threshold: float
     photo_s: float | None = None
+    photo_cpu_s: float | None = None
     peak_mb: float | None = None
 
 
@@ -139,6 +142,19 @@ def photo_seconds(engine: str, crops: Sequence[Image], workers: int, runs: int =
     return statistics.median(times)
 
 
+def photo_cpu_seconds(engine: str, crops: Sequence[Image], tessdata: Path = TESSDATA) -> float:
+    """CPU seconds of reading ``crops`` one by one in this process (models loaded first)."""
+    eng, _ = build(engine, 1, tessdata)
+    try:
+        eng.read(crops[0])
+        start = time.process_time()
+        for crop in crops:
+            eng.read(crop)
+        return time.process_time() - start
+    finally:
+        eng.close()
+
+
 def peak_mb(engine: str) -> float:
     """Peak RSS (MB) of a fresh process that loads ``engine`` and reads 20 crops."""
     args = [sys.executable, "-m", "app.evaluate_ocr", "--peak", engine]
@@ -183,6 +199,7 @@ def compare(engines: Sequence[str] = ENGINES, *, per_class: int = 20, seed: int 
         extra: dict[str, float] = {}
         if photo:
             extra["photo_s"] = photo_seconds(name, crops, workers, tessdata=tessdata)
+            extra["photo_cpu_s"] = photo_cpu_seconds(name, crops, tessdata)
         if memory:
             extra["peak_mb"] = peak_mb(name)
         results.append(EngineResult(**{**res.__dict__, **extra}))
@@ -214,6 +231,8 @@ def format_table(results: Sequence[EngineResult], n_items: int, workers: int = 2
     if any(r.photo_s is not None for r in results):
         row(f"40-note photo s ({workers} proc)",
             [f"{r.photo_s:.2f}" if r.photo_s is not None else "-" for r in results])
+        row("40-note photo CPU s (1 core)",
+            [f"{r.photo_cpu_s:.2f}" if r.photo_cpu_s is not None else "-" for r in results])
     if any(r.peak_mb is not None for r in results):
         row("peak MB (fresh process)",
             [f"{r.peak_mb:.0f}" if r.peak_mb is not None else "-" for r in results])
