@@ -239,6 +239,66 @@ def format_table(results: Sequence[EngineResult], n_items: int, workers: int = 2
     return lines
 
 
+def end_to_end(directory: Path, engine: str, workers: int = 2, tessdata: Path = TESSDATA
+               ) -> tuple[dict[str, float], dict[str, int]]:
+    """CER per font class × writing from labelled photos (detection + OCR), over the notes
+    matched to the truth (IoU ≥ 0.5, greedy best first, as ``fusen eval`` matches them).
+
+    Returns:
+        CER per key of :data:`CLASS_KEYS` that occurs, and the matched notes per key.
+    """
+    import json
+
+    from vision.geometry import polygon_iou
+    from vision.io import decode_image
+    from vision.ocr_eval import clean, levenshtein
+    from vision.pipeline import recognize
+
+    from .evaluate import IOU_MATCH, labelled_photos
+
+    eng, _ = build(engine, workers, tessdata)
+    edits: dict[str, int] = {}
+    chars: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    try:
+        for photo, truth_path in labelled_photos(directory):
+            truth = json.loads(truth_path.read_text("utf-8"))["notes"]
+            found = recognize(decode_image(photo.read_bytes()).image, eng).notes
+            pairs = sorted(((polygon_iou(t["quad"], f.region.quad), ti, fi)
+                            for ti, t in enumerate(truth) for fi, f in enumerate(found)),
+                           reverse=True)
+            used_t: set[int] = set()
+            used_f: set[int] = set()
+            for iou, ti, fi in pairs:
+                if iou < IOU_MATCH or ti in used_t or fi in used_f:
+                    continue
+                used_t.add(ti)
+                used_f.add(fi)
+                t = truth[ti]
+                e = levenshtein(clean(t["text"]), clean(found[fi].text.text))
+                for key in (f"{t['font_class']}/{t['writing']}", t["font_class"], "all"):
+                    edits[key] = edits.get(key, 0) + e
+                    chars[key] = chars.get(key, 0) + len(clean(t["text"]))
+                    counts[key] = counts.get(key, 0) + 1
+    finally:
+        eng.close()
+    return {k: edits[k] / max(1, chars[k]) for k in edits}, counts
+
+
+def format_end_to_end(results: dict[str, tuple[dict[str, float], dict[str, int]]]) -> list[str]:
+    """Side-by-side end-to-end CER lines (``results`` by engine name)."""
+    names = list(results)
+    lines = [f"{'end to end (photos)':30}" + "".join(f"{n:>12}" for n in names)]
+    for key in CLASS_KEYS:
+        cers = [results[n][0].get(key) for n in names]
+        n_notes = results[names[0]][1].get(key, 0)
+        if all(c is None for c in cers):
+            continue
+        lines.append(f"{f'CER {key} ({n_notes})':30}"
+                     + "".join(f"{c:>12.3f}" if c is not None else f"{'-':>12}" for c in cers))
+    return lines
+
+
 def run_ocr_bench(engines: Sequence[str] = ENGINES, *, per_class: int = 20, seed: int = 11,
                   photo: bool = True, workers: int = 2, memory: bool = True) -> list[str]:
     """What ``make bench`` prints for OCR: the side-by-side table as lines.
@@ -265,6 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--photo", action="store_true", help="also time a 12 MP 40-note photo")
     p.add_argument("--workers", type=int, default=2, help="processes for the photo timing")
     p.add_argument("--memory", action="store_true", help="also peak memory (fresh process)")
+    p.add_argument("--photos", type=Path, help="also CER per class end to end from the "
+                   "labelled photos in this directory (e.g. sample_photos)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--peak", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -274,10 +336,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     results, made = compare(engines, per_class=args.per_class, seed=args.seed,
                             photo=args.photo, workers=args.workers, memory=args.memory)
+    e2e = {name: end_to_end(args.photos, name, args.workers) for name in engines
+           } if args.photos else {}
     if args.json:
-        sys.stdout.write(json.dumps([asdict(r) for r in results], indent=1) + "\n")
+        doc = {"crops": [asdict(r) for r in results],
+               "end_to_end": {n: {"cer": c, "counts": k} for n, (c, k) in e2e.items()}}
+        sys.stdout.write(json.dumps(doc, indent=1) + "\n")
     else:
-        sys.stdout.write("\n".join(format_table(results, len(made), args.workers)) + "\n")
+        lines = format_table(results, len(made), args.workers)
+        lines += format_end_to_end(e2e) if e2e else []
+        sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
 
