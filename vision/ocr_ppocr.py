@@ -13,7 +13,8 @@ Design (issue 4, measured on generated note crops):
 * The detector runs with the long side limited to 320 px (as accurate as 960 here and twice as
   fast); each detected line is cut out, turned 90° counter-clockwise when it is a 縦書き
   column, and all lines of a note are recognised in one batch.
-* Reading order is our own: 縦書き columns right to left, horizontal lines top to bottom.
+* Reading order is our own: 縦書き columns right to left, horizontal lines top to bottom. A
+  doubtful column is also read re-laid as a line of upright characters.
 * Output is restricted to characters of Japanese text (the cp932 repertoire): the model
   prefers Chinese forms (內, 查, 每) otherwise.
 * One intra-op thread per session; parallelism comes from processes (:mod:`vision.ocr_pool`),
@@ -34,7 +35,7 @@ import os
 import threading
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ from vision.errors import OcrUnavailableError  # noqa: E402
 from vision.ocr_pool import NotePool  # noqa: E402
 from vision.ocr_prep import (  # noqa: E402
     PrepParams,
+    bands,
     decide_writing,
     drop_border,
     flatten,
@@ -88,6 +90,9 @@ class PpParams:
         unclip_ratio: how far a line box is grown beyond the text kernel.
         min_line_score: lines recognised with a lower mean probability are dropped.
         rec_height: the recogniser's input height in pixels.
+        rec_min_width: lines are padded to at least this width (padding less: worse).
+        upright_below: a 縦書き column read with a lower mean probability is read again
+            re-laid as upright characters, and the more confident reading is kept (0: never).
         japanese_only: restrict output to the cp932 repertoire.
         det_upscale: enlarge crops smaller than ``det_limit_side_len`` (measured: worse).
         reread_below: a note read with lower confidence is read again from the lines its ink
@@ -104,6 +109,7 @@ class PpParams:
     min_line_score: float = 0.3
     rec_height: int = 48
     rec_min_width: int = 320
+    upright_below: float = 0.9
     japanese_only: bool = True
     det_upscale: bool = False
     reread_below: float = 0.6
@@ -354,6 +360,48 @@ def cut_line(crop: Image, box: Box, writing: Writing) -> Image:
     return np.ascontiguousarray(line, dtype=np.uint8)
 
 
+def upright_column(crop: Image, box: Box) -> Image | None:
+    """A 縦書き column re-laid as a horizontal line of upright characters: the column is cut
+    between characters where its ink profile has gaps (parts thinner than half a character,
+    such as the strokes of 二, stay with a neighbour; runs longer than a character are split
+    evenly) and the pieces are put side by side. ``None`` when the column holds no ink.
+
+    Reading this as well as the column turned on its side (when that reading is doubtful) and
+    keeping the more confident reading of each column lowered CER on the tuning seeds 4, 7, 9
+    from 0.069/0.085/0.071 to 0.062/0.072/0.063 (brush 縦書き most) for ~5 ms a note.
+    """
+    w = int(max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3])))
+    h = int(max(np.linalg.norm(box[0] - box[3]), np.linalg.norm(box[1] - box[2])))
+    if min(w, h) < 16:
+        return None
+    dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    m = cv2.getPerspectiveTransform(box.astype(np.float32), dst)
+    col = cv2.warpPerspective(crop, m, (w, h), flags=cv2.INTER_CUBIC,
+                              borderMode=cv2.BORDER_REPLICATE)
+    mask = ink_mask_of(np.asarray(col, np.uint8))
+    if not mask.any():
+        return None
+    xs = np.flatnonzero(mask.any(axis=0))
+    size = int(xs[-1] - xs[0] + 1)  # a character is about as tall as the column's ink is wide
+    cells: list[tuple[int, int]] = []
+    for a, b in bands(mask.sum(axis=1).astype(np.float64), min_gap=max(1, round(0.04 * size))):
+        if cells and ((b - a) < 0.45 * size or cells[-1][1] - cells[-1][0] < 0.45 * size
+                      ) and b - cells[-1][0] <= 1.25 * size:
+            cells[-1] = (cells[-1][0], b)
+        else:
+            cells.append((a, b))
+    pieces = []
+    for a, b in cells:
+        n = max(1, round((b - a) / size))
+        for k in range(n):
+            ya, yb = a + (b - a) * k // n, a + (b - a) * (k + 1) // n
+            pieces.append(col[max(0, ya - 2):min(h, yb + 2)])
+    tall = max(pc.shape[0] for pc in pieces)
+    pieces = [cv2.copyMakeBorder(pc, 0, tall - pc.shape[0], 0, 0, cv2.BORDER_REPLICATE)
+              for pc in pieces]
+    return np.ascontiguousarray(np.hstack(pieces), dtype=np.uint8)
+
+
 def ink_mask_of(crop: Image) -> NDArray[np.bool_]:
     """The note's ink (:mod:`vision.ocr_prep`: paper colour and light removed, edges blanked)."""
     return ink_mask(drop_border(flatten(crop), PrepParams()), PrepParams())
@@ -550,7 +598,12 @@ class PpOcrEngine:
         text, conf = "", 0.0
         if boxes:
             lines = reading_order(boxes, writing)
-            text, conf = self._rec([cut_line(crop, b, writing) for b in boxes], lines, deadline)
+            def upright(i: int) -> Image | None:
+                vertical = writing == "vertical" and elongation(boxes[i]) >= COLUMN
+                return upright_column(crop, boxes[i]) if vertical else None
+
+            text, conf = self._rec([cut_line(crop, b, writing) for b in boxes], lines, deadline,
+                                   upright if p.upright_below > 0 else None)
             conf *= min(1.0, ink_coverage(small, scale, boxes) / p.min_coverage)
         if conf < p.reread_below or by_box != by_ink:
             # doubtful, or boxes and ink disagree (merged lines): read the ink profile's lines
@@ -571,12 +624,28 @@ class PpOcrEngine:
             return NoteText("", 0.0, writing, "empty", "付せんに文字が見つかりません")
         return NoteText(text, conf, writing)
 
-    def _rec(self, images: Sequence[Image], lines: Sequence[Sequence[int]], deadline: float
-             ) -> tuple[str, float]:
-        """Recognise ``images`` in one batch; the text of ``lines`` and its confidence."""
-        models = self._loaded()
-        batch = rec_input(images, self.params.rec_height, self.params.rec_min_width)
+    def _rec(self, images: Sequence[Image], lines: Sequence[Sequence[int]], deadline: float,
+             alternative: Callable[[int], Image | None] | None = None) -> tuple[str, float]:
+        """Recognise ``images`` in one batch; the text of ``lines`` and its confidence.
+
+        ``alternative(i)`` gives a second view of line ``i`` (or ``None``); it is taken for
+        the lines read with a mean probability below ``upright_below``, read in a batch of
+        their own, and each of those lines keeps its more confident reading.
+        """
+        models, p = self._loaded(), self.params
+        batch = rec_input(images, p.rec_height, p.rec_min_width)
         reads = ctc_decode(models.run(models.rec, batch, deadline), models.chars, models.allowed)
+        doubtful = [i for i, r in enumerate(reads) if r.score < p.upright_below]
+        views = [(i, alternative(i)) for i in doubtful] if alternative else []
+        alts = [(i, a) for i, a in views if a is not None]
+        if alts:
+            alt_batch = rec_input([a for _, a in alts], self.params.rec_height,
+                                  self.params.rec_min_width)
+            alt_reads = ctc_decode(models.run(models.rec, alt_batch, deadline), models.chars,
+                                   models.allowed)
+            for (i, _), alt in zip(alts, alt_reads, strict=True):
+                if alt.text.strip() and alt.score > reads[i].score:
+                    reads[i] = alt
         expected = [max(1, round(im.shape[1] / max(1, im.shape[0]))) for im in images]
         text, probs = assemble(reads, lines, self.params.min_line_score, expected)
         return text, note_confidence(probs) if text else 0.0
