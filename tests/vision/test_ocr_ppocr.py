@@ -31,6 +31,7 @@ from vision.ocr_ppocr import (
     japanese_repertoire,
     probe_ppocr,
     reading_order,
+    upright_column,
 )
 from vision.text_norm import fix_long_vowel, normalize_note_text
 from vision.types import Image, NoteText
@@ -94,6 +95,16 @@ def test_vertical_columns_read_right_to_left(pp: PpOcrEngine) -> None:
     assert res.writing == "vertical"
     assert cer("書類の不備を確認", res.text) < 0.15
     assert res.text.replace("\n", "").startswith("書類")
+
+
+def test_upright_column_lays_characters_side_by_side(pp: PpOcrEngine) -> None:
+    crop = render_note("公印を押す", "print", "vertical", "green", "black", seed=2)
+    h, w = crop.shape[:2]
+    column = np.array([[0.3 * w, 0.05 * h], [0.7 * w, 0.05 * h], [0.7 * w, 0.95 * h],
+                       [0.3 * w, 0.95 * h]], np.float32)
+    line = upright_column(crop, column)
+    assert line is not None and line.shape[1] > 3 * line.shape[0]
+    assert upright_column(np.full((200, 200, 3), 230, np.uint8), column) is None
 
 
 def test_blank_note_is_empty(pp: PpOcrEngine) -> None:
