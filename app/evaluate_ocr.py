@@ -57,7 +57,7 @@ class EngineResult:
         load_s: time to build the engine and load its models.
         threshold: the review-flag threshold used for this engine.
         photo_s: seconds to read every note of the 40-note photo with ``workers`` processes
-            (median of runs), or ``None`` when not measured.
+            (best of 3 runs: the least disturbed by other load), or ``None`` when not measured.
         photo_cpu_s: CPU seconds to read the same notes one after another in this process:
             with two free cores the pool needs about half of it.
         peak_mb: peak resident memory of a fresh process that loads the engine and reads
@@ -128,7 +128,7 @@ def photo_crops(seed: int = 4242) -> list[Image]:
 
 def photo_seconds(engine: str, crops: Sequence[Image], workers: int, runs: int = 3,
                   tessdata: Path = TESSDATA) -> float:
-    """Median seconds of ``read_many`` over every crop of one photo with ``workers``
+    """Best-of-``runs`` seconds of ``read_many`` over every crop of one photo with ``workers``
     processes, after the pool has started and loaded its models."""
     eng, _ = build(engine, workers, tessdata)
     try:
@@ -139,7 +139,7 @@ def photo_seconds(engine: str, crops: Sequence[Image], workers: int, runs: int =
             times.append(time.perf_counter() - start)
     finally:
         eng.close()
-    return statistics.median(times)
+    return min(times)
 
 
 def photo_cpu_seconds(engine: str, crops: Sequence[Image], tessdata: Path = TESSDATA) -> float:
@@ -229,7 +229,7 @@ def format_table(results: Sequence[EngineResult], n_items: int, workers: int = 2
     row("CPU ms/note (1 core)", [f"{r.cpu_ms:.1f}" for r in results])
     row("load s", [f"{r.load_s:.2f}" for r in results])
     if any(r.photo_s is not None for r in results):
-        row(f"40-note photo s ({workers} proc)",
+        row(f"40 notes s ({workers} proc, best of 3)",
             [f"{r.photo_s:.2f}" if r.photo_s is not None else "-" for r in results])
         row("40-note photo CPU s (1 core)",
             [f"{r.photo_cpu_s:.2f}" if r.photo_cpu_s is not None else "-" for r in results])
