@@ -36,5 +36,8 @@ def build_ocr_engine(settings: Settings) -> OcrEngine | None:
     )
     warm_up = getattr(engine, "warm_up", None)
     if callable(warm_up):
-        warm_up()
+        try:
+            warm_up()
+        except Exception as exc:  # the pool is started again on the first photo
+            log.warning("OCR workers did not start (%r); they start with the first photo", exc)
     return engine
