@@ -7,8 +7,9 @@ Design (issue 4, measured on generated note crops):
   ``onnxruntime`` directly: the package's own API writes optimized models into the working
   directory and pulls in shapely/pyclipper for a box offset that is a rectangle grown by a
   distance. Nothing is downloaded and nothing is written.
-* ``ORT_DISABLE_TELEMETRY=1`` is set before onnxruntime is imported (the wheel otherwise looks
-  up a telemetry host and writes under ``~/.cache``).
+* ``ORT_DISABLE_TELEMETRY=1`` is forced before onnxruntime is imported (the wheel otherwise
+  writes ``~/.cache/Microsoft/DeveloperTools/.onnxruntime`` on import and may look up a
+  telemetry host), so nothing in Fusen may import onnxruntime before this module.
 * Input is the raw colour crop: the preprocessing that helps Tesseract hurts this model.
 * The detector runs with the long side limited to 320 px (as accurate as 960 here and twice as
   fast); each detected line is cut out, turned 90° counter-clockwise when it is a 縦書き
@@ -39,8 +40,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# Before onnxruntime is imported anywhere in this process (issue 4: no outbound connection).
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+# Before onnxruntime is imported anywhere in this process (issue 4: no outbound connection,
+# nothing written under ~/.cache). Forced, not defaulted: a caller's 0 would turn it back on.
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
@@ -185,6 +187,9 @@ class _Models:
 
     def __init__(self, base: Path, params: PpParams) -> None:
         import onnxruntime as ort
+
+        if hasattr(ort, "disable_telemetry_events"):  # in case it was imported before us
+            ort.disable_telemetry_events()
 
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = 1  # processes, not threads (measured: 2 threads no faster)

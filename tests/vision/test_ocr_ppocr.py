@@ -212,8 +212,10 @@ def test_no_network_and_no_stray_files(tmp_path: Path) -> None:
     (site / "sitecustomize.py").write_text(textwrap.dedent(_NO_NET.format(log=str(log))))
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("XDG_", "ORT_")) and k not in ("PYTHONPATH", "HOME")}
+    # ORT_DISABLE_TELEMETRY=0: the engine must force telemetry off (measured: with it on,
+    # onnxruntime writes ~/.cache/Microsoft/DeveloperTools/.onnxruntime on import)
     env.update(HOME=str(home), PYTHONPATH=os.pathsep.join([str(site), str(ROOT)]),
-               PYTHONDONTWRITEBYTECODE="1")
+               PYTHONDONTWRITEBYTECODE="1", ORT_DISABLE_TELEMETRY="0")
     trace = tmp_path / "strace.log"
     strace = shutil.which("strace")
     prefix = [strace, "-f", "-qq", "-e", "trace=connect", "-o", str(trace)] if strace else []
