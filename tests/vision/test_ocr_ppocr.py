@@ -25,14 +25,8 @@ from app.ocr_setup import build_ocr_engine
 from photogen.spec import COLORS
 from vision.ocr import TesseractEngine
 from vision.ocr_eval import EvalItem, cer, score
-from vision.ocr_ppocr import (
-    PpOcrEngine,
-    ctc_decode,
-    japanese_repertoire,
-    probe_ppocr,
-    reading_order,
-    upright_column,
-)
+from vision.ocr_ppocr import PpOcrEngine, japanese_repertoire, probe_ppocr
+from vision.ppocr_steps import ctc_decode, reading_order, upright_column
 from vision.text_norm import fix_long_vowel, normalize_note_text
 from vision.types import Image, NoteText
 
