@@ -10,9 +10,9 @@ STAMP := $(VENV)/.installed
 
 # Runtime: OCR with Japanese (horizontal + 縦書き) data, and Japanese fonts.
 RUN_PKGS := tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert fonts-noto-cjk fonts-ipaexfont-gothic
-# Tests: a real browser, LibreOffice to render exported slides, handwriting-style fonts for the
-# photo generator.
-TEST_PKGS := $(RUN_PKGS) fonts-seto fonts-kiloji chromium libreoffice-impress poppler-utils postgresql
+# Tests: a real browser, LibreOffice to render exported slides, handwriting-style and brush fonts
+# for the photo generator and the OCR crop set.
+TEST_PKGS := $(RUN_PKGS) fonts-seto fonts-kiloji fonts-aoyagi-soseki fonts-kouzan-mouhitsu chromium libreoffice-impress poppler-utils postgresql
 
 export OMP_THREAD_LIMIT ?= 1
 

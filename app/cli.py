@@ -1,4 +1,4 @@
-"""The ``fusen`` command: serve, extract, eval, db upgrade."""
+"""The ``fusen`` command: serve, extract, eval, eval-ocr, db upgrade."""
 
 from __future__ import annotations
 
@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--no-ocr", action="store_true", help="detection and colour only")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
 
+    sub.add_parser("eval-ocr", add_help=False,
+                   help="compare the OCR engines on generated note crops (--help for options)")
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations")
@@ -38,7 +41,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fusen`` console script."""
-    args = _parser().parse_args(argv)
+    args, rest = _parser().parse_known_args(argv)
+    if args.command == "eval-ocr":
+        from .evaluate_ocr import main as eval_ocr
+
+        return eval_ocr(rest)
+    if rest:
+        _parser().error(f"unrecognized arguments: {' '.join(rest)}")
     from .config import get_settings
 
     settings = get_settings()

@@ -17,7 +17,9 @@ class Settings(BaseSettings):
         data_dir: where originals, crops and the embedded SQLite database live.
         database_url: SQLAlchemy URL; empty means SQLite in ``data_dir``.
         max_upload_mb: uploads larger than this are refused with 413.
-        ocr_engine: which OCR engine reads note text.
+        ocr_engine: which OCR engine reads note text: ``ppocr`` (PP-OCRv5 on ONNX Runtime,
+            the default: it reads better within the speed budget, measured in the README),
+            ``tesseract``, or ``none``.
         ocr_workers: processes used to read the notes of one photo.
         tessdata_dir: Tesseract language data (``jpn``, ``jpn_vert``).
         worker_threads: photos recognised at the same time by the in-process worker.
@@ -28,7 +30,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str = ""
     max_upload_mb: int = Field(default=40, ge=1, le=1024)
-    ocr_engine: Literal["tesseract", "none"] = "tesseract"
+    ocr_engine: Literal["ppocr", "tesseract", "none"] = "ppocr"
     ocr_workers: int = Field(default=2, ge=1, le=16)
     tessdata_dir: Path = Path("/usr/share/tesseract-ocr/5/tessdata")
     worker_threads: int = Field(default=1, ge=1, le=8)

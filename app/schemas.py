@@ -24,6 +24,9 @@ class Health(BaseModel):
     status: Literal["ok"]
     version: str
     ocr_engine: str
+    ocr_review_below: float | None = Field(
+        description="notes whose confidence is below this should be flagged for review "
+        "(depends on the engine; null without OCR)")
     database: str
 
 

@@ -5,9 +5,10 @@ Design (issue 4): the ``tesserocr`` binding keeps ``jpn`` and ``jpn_vert`` loade
 than one ``tesseract`` process per note. Each crop is prepared by :mod:`vision.ocr_prep`, whose
 ink profiles decide the writing: horizontal → ``jpn`` with PSM 6, 縦書き → ``jpn_vert`` with
 PSM 5 (``jpn+jpn_vert`` would read vertical text as horizontal). ``read_many`` spreads the notes
-of a photo over ``workers`` processes started with ``forkserver`` (the app runs threads, so it
-never forks itself); each process initialises its own APIs once. Tesseract's OpenMP threads are
-limited to one per process, which is faster on two cores.
+of a photo over ``workers`` processes started with ``forkserver`` (:mod:`vision.ocr_pool`, shared
+with PP-OCRv5; the app runs threads, so it never forks itself); each process initialises its
+own APIs once. Tesseract's OpenMP threads are limited to one per process, which is faster on
+two cores.
 
 Frames: crops are H×W×3 **BGR** uint8, upright. Failures on one note come back as
 ``NoteText(status="error"|"timeout")`` and never raise.
@@ -15,19 +16,18 @@ Frames: crops are H×W×3 **BGR** uint8, upright. Failures on one note come back
 
 from __future__ import annotations
 
-import concurrent.futures as cf
+import functools
 import logging
-import multiprocessing
 import os
-import re
 import threading
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from vision.errors import OcrUnavailableError
+from vision.ocr_pool import NotePool
 from vision.ocr_prep import Prepared, PrepParams, prepare
+from vision.text_norm import normalize_note_text
 from vision.types import Image, NoteText, OcrEngine, Writing
 
 # Must be set before libtesseract loads its OpenMP runtime; the Makefile exports it as well.
@@ -40,39 +40,26 @@ PSM: dict[Writing, int] = {"horizontal": 6, "vertical": 5}  # uniform block / ve
 LINE_PSM: dict[Writing, int] = {"horizontal": 7, "vertical": 5}  # one line / vertical block
 REMEDY = "apt-get install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert"
 DEFAULT_TIMEOUT_S = 5.0
+REVIEW_BELOW = 0.6
+"""Notes read with a lower confidence are flagged for review (measured: see the README)."""
 
 Word = tuple[str, float]
 """A recognised word and its Tesseract confidence (0-100)."""
 
-_SPACE = re.compile(r"[ \t\u3000]+")
-
-
 def normalize_text(raw: str) -> str:
-    """Clean Tesseract's output: NFKC, no spaces between Japanese characters, lines kept.
+    """Clean Tesseract's output with the workgroup's rules (:mod:`vision.text_norm`).
 
-    NFKC turns half-width kana into full-width and full-width ASCII into ASCII. Tesseract puts
-    spaces between CJK glyphs; a space survives only between two ASCII letters/digits
+    Half-width kana become full-width and full-width ASCII letters/digits ASCII; Tesseract's
+    spaces between CJK glyphs go, a space survives only between two ASCII letters/digits
     ("Web 申請" → "Web申請", "ID card" stays). Empty lines are dropped; nothing else is.
 
     Args:
         raw: text as Tesseract returned it.
 
     Returns:
-        The cleaned text, lines joined by ``\\n``.
+        The cleaned text, lines joined by ``\n``.
     """
-    lines = (_strip_cjk_spaces(line) for line in unicodedata.normalize("NFKC", raw).splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def _strip_cjk_spaces(line: str) -> str:
-    """Remove runs of spaces unless both neighbours are ASCII alphanumerics."""
-    parts = _SPACE.split(line.strip())
-    out = parts[0]
-    for part in parts[1:]:
-        if out and part and out[-1].isascii() and out[-1].isalnum() and part[0].isascii():
-            out += " "
-        out += part
-    return out
+    return normalize_note_text(raw)
 
 
 def probe_tesseract(tessdata: Path) -> str:
@@ -229,6 +216,7 @@ class TesseractEngine:
     """
 
     name = "tesseract"
+    review_below = REVIEW_BELOW
 
     def __init__(self, tessdata: Path, *, workers: int = 1, timeout_s: float = DEFAULT_TIMEOUT_S,
                  params: PrepParams | None = None) -> None:
@@ -238,8 +226,9 @@ class TesseractEngine:
         self.params = params or PrepParams()
         self._apis = _Apis(self.tessdata)
         self._lock = threading.Lock()  # a PyTessBaseAPI must not be used by two threads at once
-        self._pool: cf.ProcessPoolExecutor | None = None
-        self._pool_lock = threading.Lock()
+        self._pool = NotePool(
+            functools.partial(_worker_engine, self.tessdata, timeout_s, self.params),
+            self.workers, self.read, timeout_s * 4 + 30, "[tesseract]")
 
     def read(self, crop: Image) -> NoteText:
         """Read one note crop (H×W×3 BGR uint8); never raises."""
@@ -261,80 +250,36 @@ class TesseractEngine:
         """Read several crops, on ``workers`` processes when more than one; same order."""
         if self.workers == 1 or len(crops) < 2:
             return [self.read(c) for c in crops]
-        # One photo at a time uses the pool (it already has every core); this also keeps a
-        # second worker thread from replacing or cancelling a pool another photo is using.
-        with self._pool_lock:
-            pool = self._ensure_pool()
-            futures = [pool.submit(_worker_read, c) for c in crops]
-            return [self._collect(f, c) for f, c in zip(futures, crops, strict=True)]
-
-    def _collect(self, future: cf.Future[NoteText], crop: Image) -> NoteText:
-        """One worker's result. A hung worker makes that note a timeout; a crashed worker
-        breaks every pending future of the pool, so those notes are read again here."""
-        try:
-            return future.result(timeout=self.timeout_s * 4 + 30)
-        except cf.TimeoutError:
-            self._drop_pool()
-            return NoteText("", 0.0, "horizontal", "timeout", "文字認識の処理が応答しません")
-        except Exception as exc:  # BrokenProcessPool and the like
-            log.warning("[tesseract] worker failed, reading the note in-process: %r", exc)
-            self._drop_pool()
-            return self.read(crop)
-
-    def _ensure_pool(self) -> cf.ProcessPoolExecutor:
-        """The worker pool, created on first use (forkserver: safe in a threaded app)."""
-        if self._pool is None:
-            self._pool = cf.ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("forkserver"),
-                initializer=_worker_init,
-                initargs=(str(self.tessdata), self.timeout_s, self.params),
-            )
-        return self._pool
-
-    def _drop_pool(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        return self._pool.read_many(crops)
 
     def close(self) -> None:
         """Stop the worker processes and free the loaded models."""
-        with self._pool_lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-                self._pool = None
+        self._pool.close()
         with self._lock:
             self._apis.close()
 
 
-_worker_engine: TesseractEngine | None = None
-
-
-def _worker_init(tessdata: str, timeout_s: float, params: PrepParams) -> None:
-    """Build the worker process's engine (models load once, on its first note)."""
-    global _worker_engine
+def _worker_engine(tessdata: Path, timeout_s: float, params: PrepParams) -> TesseractEngine:
+    """The engine of one worker process (its models load on its first note)."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    _worker_engine = TesseractEngine(Path(tessdata), workers=1, timeout_s=timeout_s, params=params)
-
-
-def _worker_read(crop: Image) -> NoteText:
-    """Read one crop in a worker process."""
-    if _worker_engine is None:
-        raise RuntimeError("OCR worker used before its initializer ran")
-    return _worker_engine.read(crop)
+    return TesseractEngine(tessdata, workers=1, timeout_s=timeout_s, params=params)
 
 
 def make_engine(name: str, *, workers: int, tessdata: Path) -> OcrEngine:
     """Build the OCR engine named in the settings.
 
     Args:
-        name: ``"tesseract"``.
+        name: ``"tesseract"`` or ``"ppocr"`` (PP-OCRv5 on ONNX Runtime, :mod:`vision.ocr_ppocr`).
         workers: processes ``read_many`` uses.
-        tessdata: Tesseract language data directory.
+        tessdata: Tesseract language data directory (Tesseract only).
 
     Raises:
         ValueError: unknown engine name.
     """
     if name == "tesseract":
         return TesseractEngine(tessdata, workers=workers)
-    raise ValueError(f"unknown OCR engine {name!r}; choose 'tesseract'")
+    if name == "ppocr":
+        from vision.ocr_ppocr import PpOcrEngine  # onnxruntime loads only when chosen
+
+        return PpOcrEngine(workers=workers)
+    raise ValueError(f"unknown OCR engine {name!r}; choose 'tesseract' or 'ppocr'")

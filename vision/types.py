@@ -151,6 +151,9 @@ class OcrEngine(Protocol):
     """
 
     name: str
+    review_below: float
+    """Notes read with a lower ``confidence`` should be flagged for review (each engine's
+    confidence has its own scale; the value is measured, see the README)."""
 
     def read(self, crop: Image) -> NoteText:
         """Read one rectified note crop (H×W×3 BGR uint8)."""

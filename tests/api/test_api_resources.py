@@ -26,6 +26,7 @@ def test_health_reports_engine_and_database(client: TestClient, backend: str) ->
     assert body["status"] == "ok"
     assert body["database"] == backend
     assert body["ocr_engine"] != "none"
+    assert 0.0 < body["ocr_review_below"] < 1.0
 
 
 def test_workgroups_create_list_and_duplicate(client: TestClient) -> None:

@@ -66,6 +66,7 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
 def test_extract_without_japanese_data_names_the_remedy(tmp_path: Path) -> None:
     env_dir = tmp_path / "no-tessdata"
     env_dir.mkdir()
-    r = _fusen("extract", str(SAMPLES[0]), cwd=tmp_path, FUSEN_TESSDATA_DIR=str(env_dir))
+    r = _fusen("extract", str(SAMPLES[0]), cwd=tmp_path, FUSEN_TESSDATA_DIR=str(env_dir),
+               FUSEN_OCR_ENGINE="tesseract")
     assert r.returncode == 1 and r.stdout == ""
     assert "tesseract-ocr-jpn" in r.stderr and "Traceback" not in r.stderr

