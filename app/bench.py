@@ -5,7 +5,9 @@
 2. quality over ``sample_photos/`` with the configured OCR engine, end to end;
 3. seconds per photo: detection only and the whole pipeline with OCR, medians over runs;
 4. peak memory per photo, each photo recognised in a fresh process (max RSS);
-5. the set's 12 MP photo with 40 notes and its 48 MP photo: detection median, peak memory.
+5. the set's 12 MP photos with 40 notes and its 48 MP photos: detection median, peak memory;
+6. the OCR engines side by side (``app.evaluate_ocr``) and the editor's speed
+   (``app.bench_editor``).
 
 Everything is measured in this one run, side by side, on this machine.
 """
@@ -90,14 +92,6 @@ def _pixels(truth_path: Path) -> tuple[int, int]:
     return int(truth["width"]) * int(truth["height"]), len(truth["notes"])
 
 
-def _largest(photos: Sequence[Path], near_mp: float) -> Path | None:
-    """The photo whose size is closest to ``near_mp`` megapixels (most notes on a tie)."""
-    sized = [(p, *_pixels(p.with_suffix(".json"))) for p in photos]
-    if not sized:
-        return None
-    return min(sized, key=lambda x: (abs(x[1] / 1e6 - near_mp), -x[2]))[0]
-
-
 def _big_photo_figures(photo: Path, runs: int) -> str:
     from vision.io import decode_image
 
@@ -155,11 +149,24 @@ def run(ocr: bool, runs: int) -> int:
     peaks = [_peak_child(p, ocr) for p in sorted(SAMPLES.glob("*.jpg"))]
     _out(f"median {statistics.median(peaks):.0f} MB, max {max(peaks):.0f} MB")
 
-    _out("\n## Large photos (no OCR; one core)")
-    for mp in (12.0, 48.0):
-        photo = _largest(evalset, mp)
-        if photo is not None:
+    _out("\n## Large photos of the labelled set (no OCR; one core)")
+    for photo in evalset:
+        pixels, notes = _pixels(photo.with_suffix(".json"))
+        if pixels >= 40e6 or (pixels >= 10e6 and notes >= 40):
             _out(_big_photo_figures(photo, max(3, runs)))
+
+    if ocr:
+        from .evaluate_ocr import run_ocr_bench
+
+        _out("\n## OCR engines side by side (issue 4)")
+        for line in run_ocr_bench():
+            _out(line)
+
+    from .bench_editor import run as run_editor_bench
+
+    _out("\n## Editor (issue 5)")
+    for line in run_editor_bench():
+        _out(line)
     return 0
 
 
