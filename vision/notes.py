@@ -85,10 +85,11 @@ def detect(lab: Float32, bg: Float32, roi: Mask, params: DetectParams) -> list[C
     edges = _pale_edges(lab, bg, min_side)
     colour = _colour_candidates(lab, bg, roi, params, min_side)
     light = lab[..., 0]
+    typical = float(np.median([quad_area(c.quad) for c in colour])) if len(colour) >= 3 else None
     colour = [
         replace(c, quad=q)
         for c in colour
-        for q in _split_at_seams(c.quad, grad, light, min_side)
+        for q in _split_at_seams(c.quad, grad, light, min_side, typical)
         if _aspect(q) <= params.max_aspect
     ]
     pale = _edge_candidates(lab, bg, grad, edges, roi, params, min_side,
@@ -171,6 +172,7 @@ def _edge_candidates(
 
 SEAM_SPAN = 0.75
 SEAM_MIN_ASPECT = 1.2
+SEAM_BIG_AREA = 1.8
 """Share of a quad's height (or width) a straight edge must cross to be the seam between
 two touching notes of one colour (writing never runs so straight and so far)."""
 
@@ -180,16 +182,19 @@ def _aspect(quad: FloatArray) -> float:
     return max(w, h) / max(min(w, h), 1.0)
 
 
-def _split_at_seams(quad: FloatArray, grad: Float32, light: Float32, min_side: float
-                    ) -> list[FloatArray]:
+def _split_at_seams(quad: FloatArray, grad: Float32, light: Float32, min_side: float,
+                    typical: float | None = None) -> list[FloatArray]:
     """Cut a quad where a straight lightness edge crosses it from side to side.
 
     Two notes of one colour side by side (touching, or one overlapping the other) make one
     colour blob that may well be rectangular itself; the gap or the shadow along the upper
     note's edge is a line right across it. Pieces must still be note-sized; each is cut again.
+    Only a quad longer than a note is wide, or much larger than the ``typical`` note area (two
+    tall notes side by side are nearly square), is cut.
     """
     w, h = side_lengths(quad)
-    if max(w, h) < SEAM_MIN_ASPECT * min(w, h) or max(w, h) < 1.6 * min_side:
+    big = typical is not None and quad_area(quad) >= SEAM_BIG_AREA * typical
+    if max(w, h) < 1.6 * min_side or (max(w, h) < SEAM_MIN_ASPECT * min(w, h) and not big):
         return [quad]
     cw, ch = max(8, round(w)), max(8, round(h))
     dst = np.array([[0, 0], [cw - 1, 0], [cw - 1, ch - 1], [0, ch - 1]], np.float32)
@@ -202,7 +207,7 @@ def _split_at_seams(quad: FloatArray, grad: Float32, light: Float32, min_side: f
     for axis, size, other in ((0, cw, ch), (1, ch, cw)):
         # A single note is never cut: only a blob longer than a note is wide (two square
         # notes side by side), along its long side.
-        if size < 1.6 * min_side or size < SEAM_MIN_ASPECT * other:
+        if size < 1.6 * min_side or size < (1.0 if big else SEAM_MIN_ASPECT) * other:
             continue
         hits = strong if axis == 0 else strong.T  # rows × positions along the cut axis
         near = cv2.dilate(hits.astype(np.uint8), np.ones((1, 3), np.uint8)) > 0
@@ -224,7 +229,7 @@ def _split_at_seams(quad: FloatArray, grad: Float32, light: Float32, min_side: f
         out: list[FloatArray] = []
         for part in parts:
             q = apply_homography(inv, np.array(part, np.float64))
-            out.extend(_split_at_seams(q, grad, light, min_side))
+            out.extend(_split_at_seams(q, grad, light, min_side, typical))
         return out
     return [quad]
 
