@@ -198,3 +198,20 @@ def test_upload_sample_photo_shows_its_notes(
     expect(photo.get_by_test_id("photo-note-count")).to_contain_text(f"{len(board['notes'])} 枚")
     print(f"recognised {len(board['notes'])} notes in {time.monotonic() - started:.1f} s")
     page.screenshot(path=str(artifacts / "board.png"), full_page=True)
+
+
+def test_photo_quality_advice_shows_next_to_the_upload(page: Any, meeting: dict[str, Any]) -> None:
+    """Issue 3: the facilitator, still in the room, sees why to take the photo again."""
+    from vision.quality import TOO_DARK
+
+    dark = (cv2.imread(str(SAMPLE)).astype(np.float32) * 0.25).astype(np.uint8)
+    ok, jpeg = cv2.imencode(".jpg", dark)
+    assert ok
+    open_board(page, meeting)
+    page.get_by_label("写真を選ぶ").set_input_files(
+        files=[{"name": "暗い写真.jpg", "mimeType": "image/jpeg", "buffer": jpeg.tobytes()}]
+    )
+    photo = page.get_by_test_id("photo").filter(has_text="暗い写真.jpg")
+    expect(photo.get_by_test_id("photo-status")).to_have_text("完了", timeout=90_000)
+    expect(photo.get_by_test_id("photo-warnings")).to_be_visible()
+    expect(photo.get_by_test_id("photo-warnings")).to_contain_text(TOO_DARK)
