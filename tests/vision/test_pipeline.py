@@ -229,3 +229,21 @@ def test_other_pixel_modes_decode_to_bgr(mode: str) -> None:
     img.save(buf, "JPEG" if mode in ("L", "CMYK") else "PNG")
     decoded = decode_image(buf.getvalue())
     assert decoded.image.shape == (340, 400, 3) and decoded.image.dtype == np.uint8
+
+
+@pytest.mark.parametrize("kind", ["black", "white", "noise", "one_colour", "thin", "checker"])
+def test_odd_images_give_a_result_not_an_exception(kind: str) -> None:
+    rng = np.random.default_rng(7)
+    image = {
+        "black": np.zeros((900, 1200, 3), np.uint8),
+        "white": np.full((900, 1200, 3), 255, np.uint8),
+        "noise": rng.integers(0, 256, (900, 1200, 3), dtype=np.uint8),
+        "one_colour": np.tile(np.array([40, 200, 250], np.uint8), (700, 700, 1)),
+        "thin": rng.integers(100, 200, (320, 4000, 3), dtype=np.uint8),
+        "checker": ((np.indices((900, 1200)).sum(0) // 60 % 2) * 255).astype(np.uint8)[
+            ..., None
+        ].repeat(3, 2),
+    }[kind]
+    result = recognize(image, None)
+    assert result.notes == ()
+    assert result.warnings  # at least "no notes found"
