@@ -305,7 +305,7 @@ def _rooms(lab: Float32, bg: Float32, near: Mask, grad: Float32, free: Mask, r: 
         room = _fill_holes(room)
         # the room ends at the inner side of the edge line: grow it back onto the border
         room = cv2.dilate(room, np.ones((3, 3), np.uint8))
-        quad = _single_quad(room, replace(params, min_fill=ROOM_MIN_FILL), min_side)
+        quad = _single_quad(room, params, min_side)
         if quad is None:
             continue
         quad = _snap_sides(quad + np.array([x0, y0], dtype=np.float64), grad)
@@ -542,8 +542,6 @@ def _cut_at_edges(mask: Mask, light: Float32, params: DetectParams, min_side: fl
 
 
 CUT_MIN_FILL = 0.75
-ROOM_MIN_FILL = 0.8
-"""A room may be rounder than a coloured note's blob: its sides are snapped onto the edges next."""
 
 
 def _single_quad(mask: Mask, params: DetectParams, min_side: float) -> FloatArray | None:
