@@ -364,6 +364,23 @@ def test_review_mode_steps_through_low_confidence_notes(
     expect(page.get_by_test_id("review")).to_have_text("要確認 1 件")
 
 
+def test_review_threshold_is_the_servers_ocr_engine_threshold(
+    page: Any, api: httpx.Client, meeting: dict[str, Any], web_data_dir: Path
+) -> None:
+    """The editor flags by the threshold measured for the engine the server runs."""
+    threshold = api.get("/api/health").json()["ocr_review_below"]
+    assert threshold is not None and threshold > 0.6  # the test server runs PP-OCRv5 (0.8)
+    between = add_note(api, meeting, x=100, text="受付")
+    with sqlite3.connect(web_data_dir / "fusen.db") as db:
+        db.execute(
+            "UPDATE notes SET ocr_text = text, confidence = ? WHERE id = ?",
+            ((0.6 + threshold) / 2, between["id"]),
+        )
+    open_board(page, meeting, 1)
+    assert page.evaluate("import('/js/board.js').then((m) => m.REVIEW_BELOW)") == threshold
+    expect(note_el(page, between["id"])).to_have_class(re.compile("note--review"))
+
+
 def test_photo_overlay_shows_detected_quads(
     page: Any, api: httpx.Client, meeting: dict[str, Any], artifacts: Path
 ) -> None:

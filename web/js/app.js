@@ -4,6 +4,7 @@
 // a reload or a shared link still loads the page, and the hash picks the view.
 
 import * as api from "./api.js";
+import { setReviewBelow } from "./board.js";
 import { Editor } from "./editor.js";
 
 const STATUS_LABELS = {
@@ -55,7 +56,13 @@ function route() {
 }
 
 window.addEventListener("hashchange", route);
-route();
+// The review threshold depends on the server's OCR engine; ask before the first board shows
+// (a server that cannot answer leaves the default, and the page still starts).
+fetch("/api/health")
+  .then((r) => (r.ok ? r.json() : null))
+  .then((health) => setReviewBelow(health?.ocr_review_below))
+  .catch(() => {})
+  .finally(route);
 
 // ---------- the list of workgroups and their meetings ----------
 

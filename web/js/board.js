@@ -21,9 +21,16 @@ export const COLOR_NAMES = {
 
 /**
  * The one review threshold (issue 5): a note needs review (要確認) when the OCR read text
- * with a confidence below this and nobody has checked it yet.
+ * with a confidence below this and nobody has checked it yet. 0.6 until the server says
+ * which threshold its OCR engine's confidence calls for (`ocr_review_below` in /api/health,
+ * measured per engine: README "OCR").
  */
-export const REVIEW_BELOW = 0.6;
+export let REVIEW_BELOW = 0.6;
+
+/** Take the server's threshold (a number in 0–1; anything else is ignored). */
+export function setReviewBelow(value) {
+  if (typeof value === "number" && value > 0 && value <= 1) REVIEW_BELOW = value;
+}
 
 export const needsReview = (n) =>
   !n.reviewed && !!n.ocr_text && n.confidence != null && n.confidence < REVIEW_BELOW;
