@@ -1,0 +1,223 @@
+"""Coloured notes: regions whose chroma differs from the poster paper's under the same light,
+and the cutting of regions that hold several notes of one colour (touching or overlapping)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from vision.geometry import (
+    FloatArray,
+    apply_homography,
+    quad_area,
+    side_lengths,
+)
+from vision.paper import Float32
+from vision.shapes import (
+    INK_DARKER,
+    Candidate,
+    DetectParams,
+    Mask,
+    components,
+    fill_holes,
+    single_quad,
+)
+
+
+def colour_candidates(
+    lab: Float32, bg: Float32, roi: Mask, params: DetectParams, min_side: float
+) -> list[Candidate]:
+    dc = np.hypot(lab[..., 1] - bg[..., 1], lab[..., 2] - bg[..., 2])
+    mask = ((dc > params.chroma_dev) & (roi > 0)).astype(np.uint8) * 255
+    mask = fill_holes(mask, max_hole=(params.max_side_frac * max(lab.shape[:2])) ** 2)
+    k = max(3, int(min_side * 0.25) | 1)
+    whole = mask
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    _, parent, parent_stats, _ = cv2.connectedComponentsWithStats(whole, connectivity=8)
+    areas = parent_stats[:, cv2.CC_STAT_AREA]
+    out: list[Candidate] = []
+    for blob in components(mask):
+        quads = _quads_of_blob(blob, lab[..., 0], params, min_side)
+        if quads and _covers_its_blob(quads, blob, parent, areas):
+            out.extend(Candidate(q, "colour", 0.95) for q in quads)
+    return out
+
+
+def _covers_its_blob(
+    quads: list[FloatArray],
+    blob: tuple[int, int, Mask],
+    parent: NDArray[np.int32],
+    areas: NDArray[np.int32],
+) -> bool:
+    """The quads account for most of the colour region they came from, before thin parts
+    were opened away: a hand or an arm (skin is a colour too) leaves its palm as a square
+    but most of itself outside it; a note's region is the note (and perhaps an arrow)."""
+    x, y, mask = blob
+    ys, xs = np.nonzero(mask)
+    label = int(np.bincount(parent[ys + y, xs + x]).argmax())
+    if label == 0:
+        return True
+    region = int(areas[label])
+    covered = sum(quad_area(q) for q in quads)
+    return bool(covered >= BLOB_COVERAGE * region)
+
+
+BLOB_COVERAGE = 0.6
+"""Share of its colour region the notes found in it must cover (see ``_covers_its_blob``)."""
+
+
+SEAM_SPAN = 0.75
+
+
+SEAM_MIN_ASPECT = 1.2
+
+
+SEAM_BIG_AREA = 1.8
+"""Share of a quad's height (or width) a straight edge must cross to be the seam between
+two touching notes of one colour (writing never runs so straight and so far)."""
+
+
+def split_at_seams(
+    quad: FloatArray, grad: Float32, light: Float32, min_side: float, typical: float | None = None
+) -> list[FloatArray]:
+    """Cut a quad where a straight lightness edge crosses it from side to side.
+
+    Two notes of one colour side by side (touching, or one overlapping the other) make one
+    colour blob that may well be rectangular itself; the gap or the shadow along the upper
+    note's edge is a line right across it. Pieces must still be note-sized; each is cut again.
+    Only a quad longer than a note is wide, or much larger than the ``typical`` note area (two
+    tall notes side by side are nearly square), is cut.
+    """
+    w, h = side_lengths(quad)
+    big = typical is not None and quad_area(quad) >= SEAM_BIG_AREA * typical
+    if max(w, h) < 1.6 * min_side or (max(w, h) < SEAM_MIN_ASPECT * min(w, h) and not big):
+        return [quad]
+    cw, ch = max(8, round(w)), max(8, round(h))
+    dst = np.array([[0, 0], [cw - 1, 0], [cw - 1, ch - 1], [0, ch - 1]], np.float32)
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    flat = cv2.warpPerspective(grad, m, (cw, ch), flags=cv2.INTER_LINEAR)
+    face = cv2.warpPerspective(light, m, (cw, ch), flags=cv2.INTER_LINEAR)
+    ink = face < float(np.percentile(face, 60)) - INK_DARKER  # writing on the note
+    ink = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    strong = (flat > max(2.0, 3.0 * float(np.median(flat)))) & ~ink
+    for axis, size, other in ((0, cw, ch), (1, ch, cw)):
+        # A single note is never cut: only a blob longer than a note is wide (two square
+        # notes side by side), along its long side.
+        if size < 1.6 * min_side or size < (1.0 if big else SEAM_MIN_ASPECT) * other:
+            continue
+        hits = strong if axis == 0 else strong.T  # rows × positions along the cut axis
+        near = cv2.dilate(hits.astype(np.uint8), np.ones((1, 3), np.uint8)) > 0
+        margin = int(other * 0.1)
+        span = near[margin : other - margin].mean(axis=0)
+        lo, hi = int(0.3 * size), int(0.7 * size)
+        if hi <= lo:
+            continue
+        at = lo + int(np.argmax(span[lo:hi]))
+        if span[at] < SEAM_SPAN:
+            continue
+        inv = np.linalg.inv(m)
+        if axis == 0:
+            parts = [
+                ((0, 0), (at, 0), (at, ch - 1), (0, ch - 1)),
+                ((at, 0), (cw - 1, 0), (cw - 1, ch - 1), (at, ch - 1)),
+            ]
+        else:
+            parts = [
+                ((0, 0), (cw - 1, 0), (cw - 1, at), (0, at)),
+                ((0, at), (cw - 1, at), (cw - 1, ch - 1), (0, ch - 1)),
+            ]
+        out: list[FloatArray] = []
+        for part in parts:
+            q = apply_homography(inv, np.array(part, np.float64))
+            out.extend(split_at_seams(q, grad, light, min_side, typical))
+        return out
+    return [quad]
+
+
+def _quads_of_blob(
+    blob: tuple[int, int, Mask], light: Float32, params: DetectParams, min_side: float
+) -> list[FloatArray]:
+    """One quad for a blob that is one note, several for touching notes, none for noise."""
+    x, y, mask = blob
+    offset = np.array([x, y], dtype=np.float64)
+    quad = single_quad(mask, params, min_side)
+    if quad is not None:
+        return [quad + offset]
+    if mask.sum() / 255 < 2 * min_side**2:
+        return []
+    h, w = mask.shape
+    pieces = _cut_at_edges(mask, light[y : y + h, x : x + w], params, min_side)
+    if len(pieces) >= 2:
+        return [q + offset for q in pieces]
+    # A row of notes of one colour, edge to edge: a long rectangle, cut at its seams later.
+    row = single_quad(mask, replace(params, max_aspect=params.max_aspect * 2.5), min_side)
+    if row is not None:
+        return [row + offset]
+    return [q + offset for q in _split(mask, params, min_side)]
+
+
+def _cut_at_edges(
+    mask: Mask, light: Float32, params: DetectParams, min_side: float
+) -> list[FloatArray]:
+    """Split a blob of several notes along the faint edges inside it (the gap between two
+    touching notes, the shadow of one overlapping another; ink is not among these edges),
+    and fit a quad to each piece. A piece partly hidden under another note is a note with a
+    bite out of it, so the shape test is looser here."""
+    grey = cv2.GaussianBlur(np.clip(light * 2.55, 0, 255).astype(np.uint8), (0, 0), 1.2)
+    edges = cv2.Canny(grey, 8, 20)
+    # ink: thin and darker than what is around it (the note's own paper, whatever its colour)
+    stroke = max(5, int(min_side * 0.3) | 1)
+    closed = cv2.morphologyEx(
+        light, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (stroke, stroke))
+    )
+    ink = cv2.dilate((closed - light > INK_DARKER).astype(np.uint8), np.ones((5, 5), np.uint8))
+    edges[ink > 0] = 0
+    walls = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    cut = cv2.erode(cv2.bitwise_and(mask, cv2.bitwise_not(walls)), np.ones((3, 3), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cut, connectivity=4)
+    loose = replace(params, min_fill=CUT_MIN_FILL)
+    out: list[FloatArray] = []
+    for i in range(1, n):
+        if stats[i, cv2.CC_STAT_AREA] < 0.4 * min_side**2:
+            continue
+        part = cv2.bitwise_and(
+            cv2.dilate((labels == i).astype(np.uint8) * 255, np.ones((5, 5), np.uint8)), mask
+        )
+        quad = single_quad(part, loose, min_side)
+        if quad is not None:
+            out.append(quad)
+    return out
+
+
+CUT_MIN_FILL = 0.75
+
+
+def _split(mask: Mask, params: DetectParams, min_side: float) -> list[FloatArray]:
+    """Split a blob of touching notes: erode until it falls into note-sized cores, then grow
+    the cores back over the blob (watershed) and fit a quad to each part."""
+    dist = cv2.distanceTransform(mask, cv2.DIST_L2, 5)
+    peak = float(dist.max())
+    for frac in (0.5, 0.6, 0.7, 0.8):
+        cores = (dist > frac * peak).astype(np.uint8)
+        n, markers = cv2.connectedComponents(cores)
+        if n - 1 >= 2:
+            break
+    else:
+        return []
+    markers = markers.astype(np.int32) + 1
+    markers[mask == 0] = 0
+    markers[(mask > 0) & (cores == 0)] = 0
+    background = cv2.dilate(mask, np.ones((3, 3), np.uint8)) - mask
+    markers[background > 0] = 1
+    colour = cv2.cvtColor(mask, cv2.COLOR_GRAY2BGR)
+    cv2.watershed(colour, markers)
+    out = []
+    for label in range(2, n + 1):
+        part = ((markers == label) & (mask > 0)).astype(np.uint8) * 255
+        quad = single_quad(part, params, min_side)
+        if quad is not None:
+            out.append(quad)
+    return out

@@ -1,0 +1,213 @@
+"""White and very pale notes: found by their outline, since their paper barely differs in
+colour from off-white 模造紙 (edges without the ink, line segments, rooms of the edge map)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from vision.geometry import (
+    FloatArray,
+    local_mask,
+    side_lengths,
+)
+from vision.paper import Float32
+from vision.shapes import (
+    INK_DARKER,
+    Candidate,
+    DetectParams,
+    Mask,
+    boxes_meet,
+    fill_holes,
+    inside_any,
+    overlap,
+    single_quad,
+    snap_sides,
+)
+
+LSD_SCALE = 0.6
+"""LSD works on a copy this much smaller: as good on note sides as full size, and 2× faster."""
+
+
+def pale_candidates(
+    lab: Float32,
+    bg: Float32,
+    grad: Float32,
+    edges: Mask,
+    roi: Mask,
+    params: DetectParams,
+    min_side: float,
+    taken: list[FloatArray],
+) -> list[Candidate]:
+    """Pale notes from their outline: faint steps of lightness (the note's border and its soft
+    shadow) that enclose a note-shaped room of paper.
+
+    Ink is no evidence here: edges at marker strokes (text, lines, arrows) are removed, so a
+    note's text does not break its room apart and paper enclosed by lines is no room. The
+    outline may still have gaps (where an arrow touches a note, or the step fades); rooms are
+    therefore the free space *opened* by a disc wider than such gaps, grown back afterwards.
+    """
+    free = cv2.bitwise_and(cv2.bitwise_not(edges), roi)
+    out: list[Candidate] = []
+    base = max(2, int(round(min_side * 0.16)))
+    near = cv2.dilate(edges, np.ones((5, 5), np.uint8))
+    known = list(taken)
+    for r in (base, 2 * base, 3 * base):  # wider discs bridge wider gaps in the outline
+        found = _rooms(lab, bg, near, grad, free, r, params, min_side, known)
+        out.extend(found)
+        known.extend(c.quad for c in found)
+    return _dedupe(out)
+
+
+def _rooms(
+    lab: Float32,
+    bg: Float32,
+    near: Mask,
+    grad: Float32,
+    free: Mask,
+    r: int,
+    params: DetectParams,
+    min_side: float,
+    known: list[FloatArray],
+) -> list[Candidate]:
+    """Note-shaped rooms of ``free`` space whose doors are narrower than ``2 r``; a room's
+    sides must run along the edges (``near``: edge pixels grown by 2 px)."""
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    cores = cv2.erode(free, disc)
+    out: list[Candidate] = []
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cores, connectivity=8)
+    max_side = params.max_side_frac * max(lab.shape[:2])
+    h, w = lab.shape[:2]
+    for i in range(1, n):
+        x, y, bw, bh, _area = stats[i]
+        if max(bw, bh) + 2 * r > max_side or min(bw, bh) + 2 * r < min_side * 0.8:
+            continue
+        if inside_any((x + bw / 2, y + bh / 2), known):
+            continue  # a note already found (by colour, or with a narrower disc)
+        x0, y0 = max(0, x - r - 2), max(0, y - r - 2)
+        x1, y1 = min(w, x + bw + r + 2), min(h, y + bh + r + 2)
+        core = (labels[y0:y1, x0:x1] == i).astype(np.uint8) * 255
+        room = cv2.bitwise_and(cv2.dilate(core, disc), free[y0:y1, x0:x1])
+        room = fill_holes(room)
+        # the room ends at the inner side of the edge line: grow it back onto the border
+        room = cv2.dilate(room, np.ones((3, 3), np.uint8))
+        quad = single_quad(room, params, min_side)
+        if quad is None:
+            continue
+        quad = snap_sides(quad + np.array([x0, y0], dtype=np.float64), grad)
+        support = _edge_support(near, quad)
+        if support >= 0.55 and _looks_like_paper_note(lab, bg, quad):
+            out.append(Candidate(quad, "edge", round(0.5 + 0.4 * support, 3)))
+    return out
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    """One candidate per place: the best supported of those overlapping it."""
+    kept: list[Candidate] = []
+    for cand in sorted(cands, key=lambda c: -c.score):
+        if all(not boxes_meet(cand.quad, k.quad) or overlap(cand.quad, k.quad) < 0.3 for k in kept):
+            kept.append(cand)
+    return kept
+
+
+def pale_edges(lab: Float32, bg: Float32, min_side: float) -> Mask:
+    """Faint lightness steps, with those at ink (darker than the paper by far) removed.
+
+    Two detectors, unioned: Canny on lightness finds curved and short steps; straight line
+    segments (LSD on lightness relative to the paper, amplified) find the long faint sides
+    that Canny's hysteresis breaks into dots. Segments are extended a little past their ends
+    because note corners are rounded and shadowed.
+    """
+    rel = lab[..., 0] - bg[..., 0]
+    ink = (rel < -INK_DARKER).astype(np.uint8)
+    light = np.clip(lab[..., 0] * 2.55, 0, 255).astype(np.uint8)
+    light = cv2.GaussianBlur(light, (0, 0), 1.5)
+    edges: Mask = np.asarray(cv2.Canny(light, 6, 14), np.uint8)
+    edges[cv2.dilate(ink, np.ones((5, 5), np.uint8)) > 0] = 0
+    ink_near = cv2.dilate(ink, np.ones((3, 3), np.uint8))
+    # lightness and yellowness relative to the paper: a white note on cream paper differs
+    # more in the second, on bright white paper only in the first (and its shadow)
+    for channel, gain in ((0, 6.0), (2, 10.0)):
+        amplified = np.clip(128.0 + gain * (lab[..., channel] - bg[..., channel]), 0, 255)
+        amplified = cv2.GaussianBlur(amplified.astype(np.uint8), (0, 0), 1.0)
+        _draw_segments(edges, amplified, ink_near, min_side)
+    return edges
+
+
+def _draw_segments(edges: Mask, grey: Mask, ink_near: Mask, min_side: float) -> None:
+    """Draw onto ``edges`` the straight segments LSD finds in ``grey`` that are long enough
+    to be a note's side and do not run along ink."""
+    segments = cv2.createLineSegmentDetector(cv2.LSD_REFINE_NONE, LSD_SCALE).detect(grey)[0]
+    if segments is None:
+        return
+    h, w = grey.shape
+    seg = segments.reshape(-1, 4).astype(np.float64)
+    d = seg[:, 2:] - seg[:, :2]
+    length = np.hypot(d[:, 0], d[:, 1])
+    keep = length >= 0.3 * min_side
+    seg, d, length = seg[keep], d[keep], length[keep]
+    t = np.linspace(0.0, 1.0, 8)[None, :, None]
+    pts = seg[:, None, :2] + d[:, None, :] * t
+    xs = np.clip(pts[..., 0].astype(int), 0, w - 1)
+    ys = np.clip(pts[..., 1].astype(int), 0, h - 1)
+    along_ink = (ink_near[ys, xs] > 0).mean(axis=1) > 0.3  # a side of a marker stroke
+    seg, d, length = seg[~along_ink], d[~along_ink], length[~along_ink]
+    ext = d / length[:, None] * (0.12 * min_side)
+    ends = np.round(np.hstack([seg[:, :2] - ext, seg[:, 2:] + ext])).astype(np.int32)
+    cv2.polylines(edges, list(ends.reshape(-1, 2, 2)), False, 255)
+
+
+def _edge_support(near: Mask, quad: FloatArray) -> float:
+    """Share of points along the quad's sides that lie on ``near`` (edges, slightly grown)."""
+    hits = total = 0
+    h, w = near.shape
+    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
+        n = max(2, int(np.hypot(*(b - a)) / 2))
+        t = np.linspace(0.08, 0.92, n)[:, None]  # corners are often rounded or shadowed
+        pts = np.round(a + (b - a) * t).astype(int)
+        ok = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+        pts = pts[ok]
+        total += n
+        hits += int((near[pts[:, 1], pts[:, 0]] > 0).sum())
+    return hits / max(1, total)
+
+
+def _looks_like_paper_note(lab: Float32, bg: Float32, quad: FloatArray) -> bool:
+    """A pale note is about as light as the paper (not a dark object), and its paper differs
+    from the ring just outside it (colour, lightness or a shadow), unlike a patch of poster
+    enclosed by lines and arrows."""
+    centre = quad.mean(axis=0)
+    short = max(1.0, min(side_lengths(quad)))
+    grow = max(3.0, 0.12 * short)
+    outer = centre + (quad - centre) * (1 + grow / short)
+    box, m_out = local_mask(lab.shape, outer)
+    origin = np.array([box[1].start, box[0].start], dtype=np.float64)
+    m_in = np.zeros(m_out.shape, np.uint8)
+    cv2.fillConvexPoly(m_in, np.round(quad - origin).astype(np.int32), 255)
+    lab, bg = lab[box], bg[box]
+    ring = m_out & (m_in == 0)
+    inside = m_in > 0
+    if not ring.any() or not inside.any():
+        return False
+    light_in = lab[..., 0][inside]
+    paper_in = light_in > np.percentile(light_in, 40)  # leave the ink out
+    v_in = np.median(lab[inside][paper_in], axis=0)
+    ring_px = lab[ring]
+    ring_bg = bg[ring]
+    ring_dc = np.hypot(ring_px[:, 1] - ring_bg[:, 1], ring_px[:, 2] - ring_bg[:, 2])
+    # Paper of the ring only: no ink, lines, shadow or neighbouring coloured notes.
+    plain = (ring_px[:, 0] > np.percentile(ring_px[:, 0], 40)) & (ring_dc < 8.0)
+    if plain.sum() < 10:
+        return False
+    v_ring = np.median(ring_px[plain], axis=0)
+    ref = np.median(bg[..., 0][inside])
+    if v_in[0] < ref - 6.0:
+        return False
+    diff = float(
+        np.sqrt(
+            0.5 * (v_in[0] - v_ring[0]) ** 2
+            + (v_in[1] - v_ring[1]) ** 2
+            + (v_in[2] - v_ring[2]) ** 2
+        )
+    )
+    return diff > 1.2

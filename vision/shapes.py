@@ -1,0 +1,200 @@
+"""Shared parts of note detection: the tuning, the candidate type, and the shape tests and
+fits every kind of evidence uses. Coordinates are **working pixels** (the downscaled copy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from vision.geometry import (
+    FloatArray,
+    order_clockwise,
+    polygon_iou,
+    quad_area,
+    side_lengths,
+)
+from vision.paper import Float32
+
+Mask = NDArray[np.uint8]
+
+
+INK_DARKER = 12.0
+"""Lab L units below the paper from which a pixel is marker ink, not a note's faint edge."""
+
+
+@dataclass(frozen=True)
+class DetectParams:
+    """Detector tuning, relative to the working copy (not settings; passed explicitly).
+
+    Attributes:
+        work_side: long side of the working copy, pixels.
+        chroma_dev: Lab chroma distance from the paper that marks coloured note paper.
+        min_side_frac: smallest note side, as a share of the working long side.
+        max_side_frac: largest note side, as a share of the working long side.
+        min_fill: contour area / quad area below which a blob is not one note.
+        max_aspect: longest / shortest side of a note.
+    """
+
+    work_side: int = 1400
+    chroma_dev: float = 11.0
+    min_side_frac: float = 0.018
+    max_side_frac: float = 0.30
+    min_fill: float = 0.86
+    max_aspect: float = 2.6
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A note found on the working copy: quad (working px, clockwise from top-left) and the
+    evidence that found it (``colour`` or ``edge``) with a 0-1 score."""
+
+    quad: FloatArray
+    source: str
+    score: float
+
+
+def aspect(quad: FloatArray) -> float:
+    w, h = side_lengths(quad)
+    return max(w, h) / max(min(w, h), 1.0)
+
+
+def lightness_gradient(lab: Float32) -> Float32:
+    """Lightness gradient magnitude (slightly smoothed), where note sides are ridges."""
+    light = cv2.GaussianBlur(lab[..., 0], (0, 0), 1.0)
+    gx = cv2.Sobel(light, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(light, cv2.CV_32F, 0, 1, ksize=3)
+    return np.asarray(cv2.magnitude(gx, gy), np.float32)
+
+
+def snap_sides(quad: FloatArray, grad: Float32, reach: int = 3) -> FloatArray:
+    """Move each side of ``quad`` along its normal (up to ``reach`` px) onto the strongest
+    lightness edge, then take the corners where the moved sides meet.
+
+    A room found by growing free space back stops a pixel or two short of the note's true
+    border, and its fitted corners follow the rounded room; the sides themselves are what the
+    photo shows best.
+    """
+    h, w = grad.shape
+    centre = quad.mean(axis=0)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        d = b - a
+        length = float(np.hypot(*d))
+        if length < 4:
+            return quad
+        normal = np.array([d[1], -d[0]]) / length
+        if np.dot(normal, (a + b) / 2 - centre) < 0:
+            normal = -normal  # outwards
+        t = np.linspace(0.15, 0.85, max(6, int(length / 3)))[:, None]
+        offsets = np.arange(-reach, reach + 1, dtype=np.float64)
+        pts = np.round((a + d * t)[None] + offsets[:, None, None] * normal).astype(int)
+        xs, ys = np.clip(pts[..., 0], 0, w - 1), np.clip(pts[..., 1], 0, h - 1)
+        best_off = float(offsets[int(np.argmax(grad[ys, xs].mean(axis=1)))])
+        lines.append((a + normal * best_off, d))
+    corners = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        m = np.array([d1, -d2]).T
+        if abs(np.linalg.det(m)) < 1e-6:
+            return quad
+        s = np.linalg.solve(m, p2 - p1)
+        corners.append(p1 + d1 * s[0])
+    out = np.array(corners, dtype=np.float64)
+    if polygon_iou(out, quad) < 0.8:
+        return quad
+    return out
+
+
+def inside_any(point: tuple[float, float], quads: list[FloatArray]) -> bool:
+    px, py = point
+    for q in quads:
+        lo, hi = q.min(axis=0), q.max(axis=0)
+        if lo[0] <= px <= hi[0] and lo[1] <= py <= hi[1]:
+            contour = q.astype(np.float32).reshape(-1, 1, 2)
+            if cv2.pointPolygonTest(contour, (float(px), float(py)), False) >= 0:
+                return True
+    return False
+
+
+def boxes_meet(a: FloatArray, b: FloatArray) -> bool:
+    """Whether the bounding boxes of two quads intersect (a cheap test before the exact one)."""
+    return bool((a.min(axis=0) <= b.max(axis=0)).all() and (b.min(axis=0) <= a.max(axis=0)).all())
+
+
+def overlap(a: FloatArray, b: FloatArray) -> float:
+    """Intersection area over the smaller quad's area."""
+    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    return float(inter / max(1.0, min(quad_area(a), quad_area(b))))
+
+
+def fill_holes(mask: Mask, max_hole: float | None = None) -> Mask:
+    """``mask`` with its holes filled (ink inside a note); with ``max_hole``, only holes up to
+    that area, so a wall that surrounds the whole poster does not fill the poster in."""
+    if max_hole is None:
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        out = np.zeros_like(mask)
+        cv2.drawContours(out, contours, -1, 255, thickness=cv2.FILLED)
+        return out
+    contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    out = mask.copy()
+    if hierarchy is None:
+        return out
+    holes = [
+        c
+        for c, h in zip(contours, hierarchy[0], strict=True)
+        if h[3] >= 0 and cv2.contourArea(c) <= max_hole
+    ]
+    cv2.drawContours(out, holes, -1, 255, thickness=cv2.FILLED)
+    return out
+
+
+def components(mask: Mask) -> list[tuple[int, int, Mask]]:
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, _area = stats[i]
+        out.append((x, y, (labels[y : y + h, x : x + w] == i).astype(np.uint8) * 255))
+    return out
+
+
+def single_quad(mask: Mask, params: DetectParams, min_side: float) -> FloatArray | None:
+    """The quad of a blob that is one note, or ``None``: note-sized, note-shaped, and covering
+    the blob as a quad does (overlap over union, so a disc or a hand is no note)."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    contour = max(contours, key=cv2.contourArea)
+    quad = fit_quad(contour)
+    w, h = side_lengths(quad)
+    max_side = params.max_side_frac * min_side / params.min_side_frac
+    if min(w, h) < min_side or max(w, h) > max_side:
+        return None
+    if max(w, h) / max(min(w, h), 1.0) > params.max_aspect:
+        return None
+    blob = np.zeros(mask.shape, np.uint8)
+    cv2.drawContours(blob, [contour], -1, 1, thickness=cv2.FILLED)
+    shape = np.zeros(mask.shape, np.uint8)
+    cv2.fillConvexPoly(shape, np.round(quad).astype(np.int32), 1)
+    union = int(np.count_nonzero(blob | shape))
+    if not union or np.count_nonzero(blob & shape) < params.min_fill * union:
+        return None
+    return quad
+
+
+def fit_quad(contour: NDArray[np.int32]) -> FloatArray:
+    """Four corners of a roughly quadrilateral contour: the hull simplified to four points,
+    or its minimum-area rectangle when the hull does not simplify cleanly."""
+    hull = cv2.convexHull(contour)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.02, 0.035, 0.05, 0.07):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            return order_clockwise(approx.reshape(4, 2).astype(np.float64))
+        if len(approx) < 4:
+            break
+    box = cv2.boxPoints(cv2.minAreaRect(contour))
+    return order_clockwise(np.asarray(box, dtype=np.float64))
