@@ -22,10 +22,12 @@ import numpy as np
 
 from vision.coloured import colour_candidates, split_at_seams
 from vision.geometry import (
+    FloatArray,
+    local_mask,
     quad_area,
 )
 from vision.pale import pale_candidates, pale_edges
-from vision.paper import Float32
+from vision.paper import Float32, dominant_colour
 from vision.shapes import (
     Candidate,
     DetectParams,
@@ -45,7 +47,7 @@ def detect(lab: Float32, bg: Float32, roi: Mask, params: DetectParams) -> list[C
     long_side = max(h, w)
     min_side = params.min_side_frac * long_side
     grad = lightness_gradient(lab)
-    edges = pale_edges(lab, bg, min_side)
+    edges, segments = pale_edges(lab, bg, min_side)
     colour = colour_candidates(lab, bg, roi, params, min_side)
     light = lab[..., 0]
     typical = float(np.median([quad_area(c.quad) for c in colour])) if len(colour) >= 3 else None
@@ -55,7 +57,18 @@ def detect(lab: Float32, bg: Float32, roi: Mask, params: DetectParams) -> list[C
         for q in split_at_seams(c.quad, grad, light, min_side, typical)
         if aspect(q) <= params.max_aspect
     ]
-    pale = pale_candidates(lab, bg, grad, edges, roi, params, min_side, [c.quad for c in colour])
+    pale = pale_candidates(
+        lab, bg, grad, edges, segments, roi, params, min_side, [c.quad for c in colour]
+    )
+    # A note from two facing sides alone must be paper-coloured: near the poster paper's own
+    # chroma (off the poster the local paper estimate is the wall or table itself, where wood
+    # grain and panel joints make facing lines too).
+    paper_ab = dominant_colour(lab[::4, ::4])[1:].astype(np.float64)
+    pale = [
+        c
+        for c in pale
+        if c.source != "pair" or _chroma_distance(lab, c.quad, paper_ab) < PAIR_MAX_CHROMA
+    ]
     if len(colour) >= 3:
         # Pads on one poster come in a few sizes: a pale "note" far off the coloured ones'
         # size is paper boxed in by lines, a hand or a shadow.
@@ -72,3 +85,15 @@ def _merge(colour: list[Candidate], edges: list[Candidate]) -> list[Candidate]:
         if all(not boxes_meet(cand.quad, k.quad) or overlap(cand.quad, k.quad) < 0.1 for k in kept):
             kept.append(cand)
     return kept
+
+
+PAIR_MAX_CHROMA = 8.0
+"""Lab chroma distance from the poster paper beyond which a side-pair hypothesis is no note."""
+
+
+def _chroma_distance(lab: Float32, quad: FloatArray, paper_ab: FloatArray) -> float:
+    box, inside = local_mask(lab.shape, quad)
+    if not inside.any():
+        return float("inf")
+    ab = np.median(lab[box][inside][:, 1:], axis=0)
+    return float(np.hypot(*(ab - paper_ab)))

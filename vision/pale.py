@@ -9,6 +9,7 @@ import numpy as np
 from vision.geometry import (
     FloatArray,
     local_mask,
+    order_clockwise,
     side_lengths,
 )
 from vision.paper import Float32
@@ -34,6 +35,7 @@ def pale_candidates(
     bg: Float32,
     grad: Float32,
     edges: Mask,
+    segments: FloatArray,
     roi: Mask,
     params: DetectParams,
     min_side: float,
@@ -56,7 +58,88 @@ def pale_candidates(
         found = _rooms(lab, bg, near, grad, free, r, params, min_side, known)
         out.extend(found)
         known.extend(c.quad for c in found)
+    out.extend(_side_pairs(lab, bg, near, grad, segments, params, min_side, known))
     return _dedupe(out)
+
+
+def _side_pairs(
+    lab: Float32,
+    bg: Float32,
+    near: Mask,
+    grad: Float32,
+    segments: FloatArray,
+    params: DetectParams,
+    min_side: float,
+    known: list[FloatArray],
+) -> list[Candidate]:
+    """Notes whose outline has a whole side too faint to see, so no room closes: two parallel
+    segments facing each other across a note's width, spanning about the same stretch, make
+    the hypothesis; it must then pass the room tests with a stricter edge support (three sides
+    of four)."""
+    long = segments[np.hypot(*(segments[:, 2:] - segments[:, :2]).T) >= PAIR_MIN_SIDE * min_side]
+    if len(long) < 2:
+        return []
+    p0, d = long[:, :2], long[:, 2:] - long[:, :2]
+    length = np.hypot(d[:, 0], d[:, 1])
+    u = d / length[:, None]
+    # orient every segment the same way round, so parallel ones have the same direction
+    flip = (u[:, 0] < 0) | ((u[:, 0] == 0) & (u[:, 1] < 0))
+    p0 = np.where(flip[:, None], long[:, 2:], p0)
+    u = np.where(flip[:, None], -u, u)
+    normal = np.stack([-u[:, 1], u[:, 0]], axis=1)
+    max_side = params.max_side_frac * max(lab.shape[:2])
+    out: list[Candidate] = []
+    i_idx, j_idx = np.triu_indices(len(long), 1)
+    parallel = (u[i_idx] * u[j_idx]).sum(axis=1) > np.cos(np.radians(8.0))
+    i_idx, j_idx = i_idx[parallel], j_idx[parallel]
+    mid_j = p0[j_idx] + u[j_idx] * length[j_idx, None] / 2
+    gap = ((mid_j - p0[i_idx]) * normal[i_idx]).sum(axis=1)
+    apart = (np.abs(gap) >= 0.8 * min_side) & (np.abs(gap) <= max_side)
+    i_idx, j_idx, gap = i_idx[apart], j_idx[apart], gap[apart]
+    # where each segment runs along the first one's axis: they must face each other over most
+    # of their length, and the stretch they span together must be note-shaped
+    b0 = ((p0[j_idx] - p0[i_idx]) * u[i_idx]).sum(axis=1)
+    b1 = b0 + length[j_idx]
+    a1 = length[i_idx]
+    facing = np.minimum(a1, b1) - np.maximum(0.0, b0) >= 0.6 * np.maximum(a1, length[j_idx])
+    start, end = np.minimum(0.0, b0), np.maximum(a1, b1)
+    ratio = (end - start) / np.abs(gap)
+    shaped = facing & (ratio >= 1 / params.max_aspect) & (ratio <= params.max_aspect)
+    i_idx, gap, start, end = i_idx[shaped], gap[shaped], start[shaped], end[shaped]
+    a = p0[i_idx] + u[i_idx] * start[:, None]
+    b = p0[i_idx] + u[i_idx] * end[:, None]
+    shift = normal[i_idx] * gap[:, None]
+    quads = np.stack([a, b, b + shift, a + shift], axis=1)  # K×4×2
+    centres = quads.mean(axis=1)
+    if known:
+        # a hypothesis centred on a note already found is that note's own sides
+        lo = np.array([q.min(axis=0) for q in known])
+        hi = np.array([q.max(axis=0) for q in known])
+        on_known = ((centres[:, None] >= lo[None]) & (centres[:, None] <= hi[None])).all(axis=2)
+        quads, centres = quads[~on_known.any(axis=1)], centres[~on_known.any(axis=1)]
+    # several segment pairs (two channels, broken sides) describe the same place: keep one
+    cell = np.round(centres / max(2.0, 0.4 * min_side)).astype(np.int64)
+    _, first = np.unique(cell, axis=0, return_index=True)
+    for k in sorted(first):
+        quad = order_clockwise(quads[k])
+        if _edge_support(near, quad) < PAIR_SUPPORT - 0.15:
+            continue  # not close to a note's outline even before snapping
+        centre = quad.mean(axis=0)
+        if inside_any((float(centre[0]), float(centre[1])), known):
+            continue
+        quad = snap_sides(quad, grad)
+        support = _edge_support(near, quad)
+        if support >= PAIR_SUPPORT and _looks_like_paper_note(lab, bg, quad):
+            out.append(Candidate(quad, "pair", round(0.45 + 0.4 * support, 3)))
+            known.append(quad)
+    return out
+
+
+PAIR_MIN_SIDE = 0.6
+"""Segments shorter than this share of the smallest note side make no side-pair hypothesis."""
+PAIR_SUPPORT = 0.85
+"""Edge support a side-pair hypothesis needs: three sides of four, not just the two it
+started from (the paper between two neighbouring notes has those two)."""
 
 
 def _rooms(
@@ -110,13 +193,14 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
     return kept
 
 
-def pale_edges(lab: Float32, bg: Float32, min_side: float) -> Mask:
+def pale_edges(lab: Float32, bg: Float32, min_side: float) -> tuple[Mask, FloatArray]:
     """Faint lightness steps, with those at ink (darker than the paper by far) removed.
 
     Two detectors, unioned: Canny on lightness finds curved and short steps; straight line
     segments (LSD on lightness relative to the paper, amplified) find the long faint sides
     that Canny's hysteresis breaks into dots. Segments are extended a little past their ends
-    because note corners are rounded and shadowed.
+    because note corners are rounded and shadowed. Returns the edge map and the segments
+    (N×4: x0, y0, x1, y1, unextended).
     """
     rel = lab[..., 0] - bg[..., 0]
     ink = (rel < -INK_DARKER).astype(np.uint8)
@@ -127,19 +211,20 @@ def pale_edges(lab: Float32, bg: Float32, min_side: float) -> Mask:
     ink_near = cv2.dilate(ink, np.ones((3, 3), np.uint8))
     # lightness and yellowness relative to the paper: a white note on cream paper differs
     # more in the second, on bright white paper only in the first (and its shadow)
+    found = []
     for channel, gain in ((0, 6.0), (2, 10.0)):
         amplified = np.clip(128.0 + gain * (lab[..., channel] - bg[..., channel]), 0, 255)
         amplified = cv2.GaussianBlur(amplified.astype(np.uint8), (0, 0), 1.0)
-        _draw_segments(edges, amplified, ink_near, min_side)
-    return edges
+        found.append(_draw_segments(edges, amplified, ink_near, min_side))
+    return edges, np.concatenate(found, axis=0)
 
 
-def _draw_segments(edges: Mask, grey: Mask, ink_near: Mask, min_side: float) -> None:
+def _draw_segments(edges: Mask, grey: Mask, ink_near: Mask, min_side: float) -> FloatArray:
     """Draw onto ``edges`` the straight segments LSD finds in ``grey`` that are long enough
-    to be a note's side and do not run along ink."""
+    to be a note's side and do not run along ink; returns them."""
     segments = cv2.createLineSegmentDetector(cv2.LSD_REFINE_NONE, LSD_SCALE).detect(grey)[0]
     if segments is None:
-        return
+        return np.zeros((0, 4), np.float64)
     h, w = grey.shape
     seg = segments.reshape(-1, 4).astype(np.float64)
     d = seg[:, 2:] - seg[:, :2]
@@ -155,6 +240,7 @@ def _draw_segments(edges: Mask, grey: Mask, ink_near: Mask, min_side: float) -> 
     ext = d / length[:, None] * (0.12 * min_side)
     ends = np.round(np.hstack([seg[:, :2] - ext, seg[:, 2:] + ext])).astype(np.int32)
     cv2.polylines(edges, list(ends.reshape(-1, 2, 2)), False, 255)
+    return np.asarray(seg, np.float64)
 
 
 def _edge_support(near: Mask, quad: FloatArray) -> float:
