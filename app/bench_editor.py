@@ -19,18 +19,14 @@ import logging
 import socket
 import statistics
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 
 from .config import Settings
-from .main import create_app
+from .loopback import CHROMIUM, CHROMIUM_ARGS, serve
 
 log = logging.getLogger(__name__)
 
@@ -38,45 +34,8 @@ NOTES = 300
 LINKS = 60
 PATCHES = 200
 DRAG_SECONDS = 2.0
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 COLORS = ["yellow", "pink", "blue", "green", "orange", "purple"]
 TEXTS = ["申請書を受付", "本人確認", "手数料を収納", "住民票に記載", "台帳に登録", "決裁"]
-
-
-@contextmanager
-def _serve(settings: Settings) -> Iterator[str]:
-    """The real app on a free loopback port, in a thread."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    # asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP, which a socket made
-    # here (proto 0) is not; `fusen serve` gets it from getaddrinfo. Without it every small
-    # response waits ~40 ms for a delayed ACK (Nagle), which is not what users see.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the app did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        sock.close()
 
 
 def _fill_board(api: httpx.Client) -> tuple[int, list[dict[str, Any]]]:
@@ -196,7 +155,7 @@ def run() -> list[str]:
             socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
         )
         with (
-            _serve(settings) as base,
+            serve(settings) as base,
             httpx.Client(base_url=base, timeout=30, transport=nodelay) as api,
         ):
             mid, notes = _fill_board(api)

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 
+from ..factories import new_meeting
 from ..pg_server import PgServer, pg_bin
 
 
@@ -49,19 +50,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 @pytest.fixture
 def meeting(client: TestClient) -> dict[str, Any]:
-    wg = client.post("/api/workgroups", json={"name": "BPR推進WG"}).json()
-    r = client.post(
-        "/api/meetings",
-        json={
-            "workgroup_id": wg["id"],
-            "title": "窓口業務フロー検討",
-            "held_on": "2026-11-20",
-            "facilitator": "事務局 佐藤",
-            "place": "第3会議室",
-        },
-    )
-    assert r.status_code == 201, r.text
-    return dict(r.json())
+    return new_meeting(client)
 
 
 def wait_photo(client: TestClient, photo_id: int, timeout: float = 120.0) -> dict[str, Any]:

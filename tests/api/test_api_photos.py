@@ -16,10 +16,10 @@ from pptx import Presentation
 from sqlalchemy import select
 
 from app.config import Settings
+from app.loopback import serve
 from app.main import create_app
 from app.models import AuditEvent
 
-from ..live_server import serve
 from .conftest import wait_photo
 
 ROOT = Path(__file__).resolve().parents[2]

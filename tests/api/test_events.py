@@ -10,8 +10,7 @@ from typing import Any
 import httpx
 
 from app.config import Settings
-
-from ..live_server import serve
+from app.loopback import serve
 
 
 def _read_events(url: str, want: int, out: list[dict[str, Any]], ready: threading.Event) -> None:

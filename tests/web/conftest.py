@@ -14,20 +14,10 @@ import httpx
 import pytest
 
 from app.config import Settings
+from app.loopback import CHROMIUM, CHROMIUM_ARGS, serve
 
-from ..live_server import serve
+from ..factories import new_meeting
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -78,19 +68,7 @@ def api(base_url: str) -> Iterator[httpx.Client]:
 @pytest.fixture
 def meeting(api: httpx.Client, request: pytest.FixtureRequest) -> dict[str, Any]:
     """A fresh meeting (its own workgroup) created through the API."""
-    wg = api.post("/api/workgroups", json={"name": f"BPR推進WG {request.node.name}"}).json()
-    r = api.post(
-        "/api/meetings",
-        json={
-            "workgroup_id": wg["id"],
-            "title": "窓口業務フロー検討",
-            "held_on": "2026-11-20",
-            "facilitator": "事務局 佐藤",
-            "place": "第3会議室",
-        },
-    )
-    assert r.status_code == 201, r.text
-    return dict(r.json())
+    return new_meeting(api, f"BPR推進WG {request.node.name}")
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@
 
 import * as api from "./api.js";
 import { setReviewBelow } from "./board.js";
+import { h } from "./dom.js";
 import { Editor } from "./editor.js";
 
 const STATUS_LABELS = {
@@ -457,14 +458,3 @@ function today() {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Build an element: h("a", {href: "#/"}, "text", child). Booleans set/omit attributes. */
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value == null) continue;
-    node.setAttribute(key, value === true ? "" : String(value));
-  }
-  node.append(...children);
-  return node;
-}

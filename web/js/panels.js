@@ -2,6 +2,7 @@
 // overlay of the original photo with the detected quads. Japanese UI text throughout.
 
 import { COLOR_NAMES, REVIEW_BELOW } from "./board.js";
+import { h } from "./dom.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -266,14 +267,4 @@ export class PhotoOverlay {
   highlight(ids) {
     for (const [id, poly] of this.polys) poly.classList.toggle("selected", ids.has(id));
   }
-}
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value == null) continue;
-    node.setAttribute(key, value === true ? "" : String(value));
-  }
-  node.append(...children);
-  return node;
 }

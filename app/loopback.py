@@ -1,4 +1,5 @@
-"""A real Uvicorn server running the real app in a thread, on a free loopback port."""
+"""The real app on a free loopback port in a thread, and how Debian's Chromium is launched
+headless: shared by the editor benchmark (``app.bench_editor``) and the tests."""
 
 from __future__ import annotations
 
@@ -7,11 +8,27 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import uvicorn
 
-from app.config import Settings
-from app.main import create_app
+from .config import Settings
+from .main import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's Chromium (``make test`` installs it); Playwright never downloads a browser."""
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # without these Chromium keeps trying hosts this closed network refuses
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @contextmanager
