@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 RUN_PKGS := tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert fonts-noto-cjk fonts-ipaexfont-gothic
 # Tests: a real browser, LibreOffice to render exported slides, handwriting-style and brush fonts
 # for the photo generator and the OCR crop set.
-TEST_PKGS := $(RUN_PKGS) fonts-seto fonts-kiloji fonts-aoyagi-soseki fonts-kouzan-mouhitsu chromium libreoffice-impress poppler-utils postgresql
+TEST_PKGS := $(RUN_PKGS) fonts-seto fonts-kiloji fonts-aoyagi-soseki fonts-kouzan-mouhitsu chromium libreoffice-impress poppler-utils postgresql strace
 
 export OMP_THREAD_LIMIT ?= 1
 
