@@ -70,14 +70,15 @@ BLOB_COVERAGE = 0.6
 
 
 SEAM_SPAN = 0.75
-
-
-SEAM_MIN_ASPECT = 1.2
-
-
-SEAM_BIG_AREA = 1.8
 """Share of a quad's height (or width) a straight edge must cross to be the seam between
 two touching notes of one colour (writing never runs so straight and so far)."""
+SEAM_MIN_ASPECT = 1.2
+"""Long side / short side from which a quad may be two notes side by side."""
+SEAM_BIG_AREA = 1.8
+"""Area, in typical notes, from which a nearly square quad may be two tall notes."""
+SEAM_INK_GAP = 9
+"""Width (px) of the band around writing where edges are no seam: the soft fringe of marker
+strokes lines up along a text line, and the gap between two lines is no seam."""
 
 
 def split_at_seams(
@@ -101,8 +102,10 @@ def split_at_seams(
     flat = cv2.warpPerspective(grad, m, (cw, ch), flags=cv2.INTER_LINEAR)
     face = cv2.warpPerspective(light, m, (cw, ch), flags=cv2.INTER_LINEAR)
     ink = face < float(np.percentile(face, 60)) - INK_DARKER  # writing on the note
-    ink = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    strong = (flat > max(2.0, 3.0 * float(np.median(flat)))) & ~ink
+    ink = cv2.dilate(ink.astype(np.uint8), np.ones((SEAM_INK_GAP, SEAM_INK_GAP), np.uint8)) > 0
+    # the threshold comes from the note's paper alone: the writing's own edges would raise it
+    paper = flat[~ink] if (~ink).any() else flat
+    strong = flat > max(2.0, 3.0 * float(np.median(paper)))
     for axis, size, other in ((0, cw, ch), (1, ch, cw)):
         # A single note is never cut: only a blob longer than a note is wide (two square
         # notes side by side), along its long side.
@@ -110,24 +113,21 @@ def split_at_seams(
             continue
         hits = strong if axis == 0 else strong.T  # rows × positions along the cut axis
         near = cv2.dilate(hits.astype(np.uint8), np.ones((1, 3), np.uint8)) > 0
-        margin = int(other * 0.1)
-        span = near[margin : other - margin].mean(axis=0)
-        lo, hi = int(0.3 * size), int(0.7 * size)
-        if hi <= lo:
+        seam = _best_seam(near, ink if axis == 0 else ink.T, size, other)
+        if seam is None:
             continue
-        at = lo + int(np.argmax(span[lo:hi]))
-        if span[at] < SEAM_SPAN:
-            continue
+        top, bottom = seam  # where the seam meets the first and the last row
         inv = np.linalg.inv(m)
+        parts: list[list[tuple[float, float]]]
         if axis == 0:
             parts = [
-                ((0, 0), (at, 0), (at, ch - 1), (0, ch - 1)),
-                ((at, 0), (cw - 1, 0), (cw - 1, ch - 1), (at, ch - 1)),
+                [(0, 0), (top, 0), (bottom, ch - 1), (0, ch - 1)],
+                [(top, 0), (cw - 1, 0), (cw - 1, ch - 1), (bottom, ch - 1)],
             ]
         else:
             parts = [
-                ((0, 0), (cw - 1, 0), (cw - 1, at), (0, at)),
-                ((0, at), (cw - 1, at), (cw - 1, ch - 1), (0, ch - 1)),
+                [(0, 0), (cw - 1, 0), (cw - 1, bottom), (0, top)],
+                [(0, top), (cw - 1, bottom), (cw - 1, ch - 1), (0, ch - 1)],
             ]
         out: list[FloatArray] = []
         for part in parts:
@@ -135,6 +135,39 @@ def split_at_seams(
             out.extend(split_at_seams(q, grad, light, min_side, typical))
         return out
     return [quad]
+
+
+SEAM_MAX_TILT = 6.0
+"""Degrees a seam may lean from square across the blob: two touching notes are rarely stuck
+on exactly parallel, so the edge between them runs a little askew."""
+
+
+def _best_seam(
+    near: NDArray[np.bool_], ink: NDArray[np.bool_], size: int, other: int
+) -> tuple[float, float] | None:
+    """The straightest edge line across the middle of ``near`` (rows × positions), as the
+    positions where it meets the first and last row, or ``None`` when no line is on edges in
+    at least ``SEAM_SPAN`` of the rows it crosses outside the writing (``ink``)."""
+    margin = int(other * 0.1)
+    lo, hi = int(0.3 * size), int(0.7 * size)
+    if hi <= lo or other - 2 * margin < 2:
+        return None
+    rows = np.arange(margin, other - margin)
+    mid = (other - 1) / 2
+    at = np.arange(lo, hi)
+    best, best_span = None, SEAM_SPAN
+    for slope in np.tan(np.radians(np.linspace(-SEAM_MAX_TILT, SEAM_MAX_TILT, 13))):
+        cols = np.clip(np.round(at[None, :] + slope * (rows[:, None] - mid)), 0, size - 1)
+        cols = cols.astype(np.intp)
+        paper = ~ink[rows[:, None], cols]
+        on = (near[rows[:, None], cols] & paper).sum(axis=0)
+        span = on / len(rows)
+        k = int(np.argmax(span))
+        # a hair's preference for the square seam, so a straight one is never traded for a tilt
+        if span[k] > best_span + 1e-3 * abs(slope):
+            top, bottom = at[k] - slope * mid, at[k] + slope * (other - 1 - mid)
+            best, best_span = (float(top), float(bottom)), float(span[k])
+    return best
 
 
 def _quads_of_blob(
