@@ -38,9 +38,11 @@ def colour_candidates(
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     _, parent, parent_stats, _ = cv2.connectedComponentsWithStats(whole, connectivity=8)
     areas = parent_stats[:, cv2.CC_STAT_AREA]
+    # glare: a glossy note's paper lit whiter than the matte poster, and without its colour
+    glare = ((lab[..., 0] - bg[..., 0]) > GLARE_LIGHTER).astype(np.uint8) * 255
     out: list[Candidate] = []
     for blob in components(mask):
-        quads = _quads_of_blob(blob, lab[..., 0], params, min_side)
+        quads = _quads_of_blob(blob, lab[..., 0], params, min_side, glare)
         if quads and _covers_its_blob(quads, blob, parent, areas):
             out.extend(Candidate(q, "colour", 0.95) for q in quads)
     return out
@@ -171,7 +173,11 @@ def _best_seam(
 
 
 def _quads_of_blob(
-    blob: tuple[int, int, Mask], light: Float32, params: DetectParams, min_side: float
+    blob: tuple[int, int, Mask],
+    light: Float32,
+    params: DetectParams,
+    min_side: float,
+    glare: Mask,
 ) -> list[FloatArray]:
     """One quad for a blob that is one note, several for touching notes, none for noise."""
     x, y, mask = blob
@@ -179,6 +185,12 @@ def _quads_of_blob(
     quad = single_quad(mask, params, min_side)
     if quad is not None:
         return [quad + offset]
+    h, w = mask.shape
+    lit = _with_glare(mask, glare[y : y + h, x : x + w])
+    if lit is not None:
+        quad = single_quad(lit, params, min_side)
+        if quad is not None:
+            return [quad + offset]
     if mask.sum() / 255 < 2 * min_side**2:
         return []
     h, w = mask.shape
@@ -186,10 +198,31 @@ def _quads_of_blob(
     if len(pieces) >= 2:
         return [q + offset for q in pieces]
     # A row of notes of one colour, edge to edge: a long rectangle, cut at its seams later.
-    row = single_quad(mask, replace(params, max_aspect=params.max_aspect * 2.5), min_side)
+    long = replace(
+        params,
+        max_aspect=params.max_aspect * ROW_NOTES,
+        max_side_frac=params.max_side_frac * ROW_NOTES,
+    )
+    row = single_quad(mask, long, min_side)
     if row is not None:
         return [row + offset]
     return [q + offset for q in _split(mask, params, min_side)]
+
+
+def _with_glare(mask: Mask, glare: Mask) -> Mask | None:
+    """The blob with the glare patches that touch it added (a reflection takes a bite out of
+    a note's colour, often at a corner), or ``None`` when none touches it."""
+    grown = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+    n, labels = cv2.connectedComponents(glare, connectivity=8)
+    touching = np.unique(labels[(grown > 0) & (glare > 0)])
+    touching = touching[touching > 0]
+    if len(touching) == 0:
+        return None
+    return np.where(np.isin(labels, touching), np.uint8(255), mask).astype(np.uint8)
+
+
+GLARE_LIGHTER = 5.0
+"""Lab L units above the paper from which a pixel is glare on a glossy note."""
 
 
 def _cut_at_edges(
@@ -226,6 +259,8 @@ def _cut_at_edges(
 
 
 CUT_MIN_FILL = 0.75
+ROW_NOTES = 2.5
+"""A row of touching notes may be this many notes long (and as much longer than wide)."""
 
 
 def _split(mask: Mask, params: DetectParams, min_side: float) -> list[FloatArray]:

@@ -62,7 +62,7 @@ def paper_background(lab: Float32, params: PaperParams) -> Float32:
     small = cv2.resize(lab, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
     ref = dominant_colour(small)
     dev = np.sqrt(((small - ref) ** 2 * np.array([0.02, 1.0, 1.0], np.float32)).sum(axis=2))
-    mask = (dev < 2 * params.paper_dev).astype(np.float32)
+    mask = (dev < 1.5 * params.paper_dev).astype(np.float32)
     bg = _masked_blur(small, mask, sigma / 4)
     for _ in range(2):
         dev = np.sqrt(((small - bg) ** 2 * np.array([0.25, 1.0, 1.0], np.float32)).sum(axis=2))
