@@ -158,7 +158,7 @@ def _best_seam(
     mid = (other - 1) / 2
     at = np.arange(lo, hi)
     best, best_span = None, SEAM_SPAN
-    for slope in np.tan(np.radians(np.linspace(-SEAM_MAX_TILT, SEAM_MAX_TILT, 13))):
+    for slope in np.tan(np.radians(np.linspace(-SEAM_MAX_TILT, SEAM_MAX_TILT, 7))):
         cols = np.clip(np.round(at[None, :] + slope * (rows[:, None] - mid)), 0, size - 1)
         cols = cols.astype(np.intp)
         paper = ~ink[rows[:, None], cols]

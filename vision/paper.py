@@ -122,7 +122,7 @@ def find_poster(image: Image, notes: list[FloatArray], params: PaperParams) -> F
     closed = cv2.GaussianBlur(closed, (0, 0), 1.5)
     markers = np.zeros((sh, sw), np.int32)
     markers[:2, :], markers[-2:, :], markers[:, :2], markers[:, -2:] = 1, 1, 1, 1
-    pts = np.concatenate([q * scale for q in notes]).astype(np.float32)
+    pts = np.concatenate([q * scale for q in _clustered(notes)]).astype(np.float32)
     hull = cv2.convexHull(pts).astype(np.int32)
     inner = np.zeros((sh, sw), np.uint8)
     cv2.fillConvexPoly(inner, hull, 1)
@@ -141,6 +141,25 @@ def find_poster(image: Image, notes: list[FloatArray], params: PaperParams) -> F
     if not _edge_supported(closed, quad):
         return None
     return np.asarray(quad / scale, dtype=np.float64)
+
+
+def _clustered(notes: list[FloatArray]) -> list[FloatArray]:
+    """The notes without the strays: a "note" far from every other (a patch of the table or
+    the wall beyond the poster) would otherwise pull the poster's flood out to itself, and so
+    be kept as a note on the poster. A real note left out still lies on the poster the other
+    notes' flood fills."""
+    if len(notes) < 4:
+        return notes
+    centres = np.array([q.mean(axis=0) for q in notes])
+    dist = np.hypot(*(centres[:, None] - centres[None]).transpose(2, 0, 1))
+    np.fill_diagonal(dist, np.inf)
+    nearest = dist.min(axis=1)
+    kept = [q for q, d in zip(notes, nearest, strict=True) if d <= STRAY_GAP * np.median(nearest)]
+    return kept if len(kept) >= 3 else notes
+
+
+STRAY_GAP = 2.5
+"""Times the median nearest-note distance beyond which a note is a stray (see ``_clustered``)."""
 
 
 def _edge_supported(image: Image, quad: FloatArray) -> bool:
