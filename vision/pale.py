@@ -120,6 +120,13 @@ def _side_pairs(
     # several segment pairs (two channels, broken sides) describe the same place: keep one
     cell = np.round(centres / max(2.0, 0.4 * min_side)).astype(np.int64)
     _, first = np.unique(cell, axis=0, return_index=True)
+    # The sides of notes already found are no evidence for a new one: the paper between two
+    # neighbours has their two sides facing each other, and a third line somewhere near.
+    near = near.copy()
+    theirs = np.zeros_like(near)
+    for q in known:
+        cv2.polylines(theirs, [np.round(q).astype(np.int32)], True, 255, 1)
+    near[cv2.dilate(theirs, np.ones((7, 7), np.uint8)) > 0] = 0
     for k in sorted(first):
         quad = order_clockwise(quads[k])
         if _edge_support(near, quad) < PAIR_SUPPORT - 0.15:
@@ -127,8 +134,13 @@ def _side_pairs(
         centre = quad.mean(axis=0)
         if inside_any((float(centre[0]), float(centre[1])), known):
             continue
-        quad = snap_sides(quad, grad)
-        support = _edge_support(near, quad)
+        # LSD already put the sides on the edges; snapping may still find a better line
+        snapped = snap_sides(quad, grad)
+        support, quad = max(
+            (_edge_support(near, quad), quad),
+            (_edge_support(near, snapped), snapped),
+            key=lambda sq: sq[0],
+        )
         if support >= PAIR_SUPPORT and _looks_like_paper_note(lab, bg, quad):
             out.append(Candidate(quad, "pair", round(0.45 + 0.4 * support, 3)))
             known.append(quad)
@@ -137,9 +149,10 @@ def _side_pairs(
 
 PAIR_MIN_SIDE = 0.6
 """Segments shorter than this share of the smallest note side make no side-pair hypothesis."""
-PAIR_SUPPORT = 0.85
-"""Edge support a side-pair hypothesis needs: three sides of four, not just the two it
-started from (the paper between two neighbouring notes has those two)."""
+PAIR_SUPPORT = 0.72
+"""Edge support a side-pair hypothesis needs: three sides of four (0.75, less a little for
+rounded corners), not just the two it started from; sides of notes already found do not
+count (the paper between two neighbouring notes has those two facing each other)."""
 
 
 def _rooms(
