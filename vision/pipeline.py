@@ -84,7 +84,8 @@ def recognize(
     bg = paper.paper_background(lab, params.paper)  # 2 paper
     roi = np.full(lab.shape[:2], 255, np.uint8)
     cands = notes.detect(lab, bg, roi, params.detect)  # 3 notes
-    poster_work = paper.find_poster(work, [c.quad for c in cands], params.paper)  # 4 poster
+    seeds = [c.quad for c in cands if c.source != "pair"]  # the weakest evidence seeds nothing
+    poster_work = paper.find_poster(work, seeds, params.paper)  # 4 poster
     if poster_work is not None:
         cands = [c for c in cands if _inside(poster_work, c.quad)]
     found = [_Found(c.quad / scale, c.quad, c.score) for c in cands]
