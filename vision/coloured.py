@@ -23,6 +23,7 @@ from vision.shapes import (
     Mask,
     components,
     fill_holes,
+    label_regions,
     single_quad,
 )
 
@@ -36,7 +37,7 @@ def colour_candidates(
     k = max(3, int(min_side * 0.25) | 1)
     whole = mask
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    _, parent, parent_stats, _ = cv2.connectedComponentsWithStats(whole, connectivity=8)
+    _, parent, parent_stats = label_regions(whole)
     areas = parent_stats[:, cv2.CC_STAT_AREA]
     # glare: a glossy note's paper lit whiter than the matte poster, and without its colour
     glare = ((lab[..., 0] - bg[..., 0]) > GLARE_LIGHTER).astype(np.uint8) * 255
@@ -157,19 +158,18 @@ def _best_seam(
     rows = np.arange(margin, other - margin)
     mid = (other - 1) / 2
     at = np.arange(lo, hi)
-    best, best_span = None, SEAM_SPAN
-    for slope in np.tan(np.radians(np.linspace(-SEAM_MAX_TILT, SEAM_MAX_TILT, 7))):
-        cols = np.clip(np.round(at[None, :] + slope * (rows[:, None] - mid)), 0, size - 1)
-        cols = cols.astype(np.intp)
-        paper = ~ink[rows[:, None], cols]
-        on = (near[rows[:, None], cols] & paper).sum(axis=0)
-        span = on / len(rows)
-        k = int(np.argmax(span))
-        # a hair's preference for the square seam, so a straight one is never traded for a tilt
-        if span[k] > best_span + 1e-3 * abs(slope):
-            top, bottom = at[k] - slope * mid, at[k] + slope * (other - 1 - mid)
-            best, best_span = (float(top), float(bottom)), float(span[k])
-    return best
+    slopes = np.tan(np.radians(np.linspace(-SEAM_MAX_TILT, SEAM_MAX_TILT, 7)))
+    cols = np.round(at[None, None, :] + slopes[:, None, None] * (rows[None, :, None] - mid))
+    cols = np.clip(cols, 0, size - 1).astype(np.intp)  # slope × row × position
+    on_paper = near & ~ink
+    span = on_paper[rows[None, :, None], cols].mean(axis=1)  # slope × position
+    # a hair's preference for the square seam, so a straight one is never traded for a tilt
+    score = span - 1e-3 * np.abs(slopes)[:, None]
+    s, k = np.unravel_index(int(np.argmax(score)), score.shape)
+    if span[s, k] < SEAM_SPAN:
+        return None
+    slope = slopes[s]
+    return float(at[k] - slope * mid), float(at[k] + slope * (other - 1 - mid))
 
 
 def _quads_of_blob(

@@ -49,7 +49,7 @@ def detect(lab: Float32, bg: Float32, roi: Mask, params: DetectParams) -> list[C
     grad = lightness_gradient(lab)
     edges, segments = pale_edges(lab, bg, min_side)
     colour = colour_candidates(lab, bg, roi, params, min_side)
-    light = lab[..., 0]
+    light = np.ascontiguousarray(lab[..., 0])  # OpenCV copies a strided view at every call
     typical = float(np.median([quad_area(c.quad) for c in colour])) if len(colour) >= 3 else None
     colour = [
         replace(c, quad=q)

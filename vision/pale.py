@@ -21,6 +21,7 @@ from vision.shapes import (
     boxes_meet,
     fill_holes,
     inside_any,
+    label_regions,
     overlap,
     single_quad,
     snap_sides,
@@ -171,7 +172,7 @@ def _rooms(
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     cores = cv2.erode(free, disc)
     out: list[Candidate] = []
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(cores, connectivity=8)
+    n, labels, stats = label_regions(cores)
     max_side = params.max_side_frac * max(lab.shape[:2])
     h, w = lab.shape[:2]
     for i in range(1, n):
