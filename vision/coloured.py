@@ -80,6 +80,9 @@ SEAM_MIN_ASPECT = 1.2
 SEAM_BIG_AREA = 1.8
 """Area, in typical notes, from which a nearly square quad may be two tall notes."""
 SEAM_INK_GAP = 9
+SEAM_FREE = 0.6
+"""Share of the rows a seam crosses that must be clear of writing (the rows near writing
+carry no evidence either way)."""
 """Width (px) of the band around writing where edges are no seam: the soft fringe of marker
 strokes lines up along a text line, and the gap between two lines is no seam."""
 
@@ -162,7 +165,10 @@ def _best_seam(
     cols = np.round(at[None, None, :] + slopes[:, None, None] * (rows[None, :, None] - mid))
     cols = np.clip(cols, 0, size - 1).astype(np.intp)  # slope × row × position
     on_paper = near & ~ink
-    span = on_paper[rows[None, :, None], cols].mean(axis=1)  # slope × position
+    free = (~ink)[rows[None, :, None], cols].sum(axis=1)  # rows clear of writing
+    on = on_paper[rows[None, :, None], cols].sum(axis=1)
+    # where writing comes close to the seam, the rows clear of it must carry the line
+    span = np.where(free >= SEAM_FREE * len(rows), on / np.maximum(free, 1), 0.0)
     # a hair's preference for the square seam, so a straight one is never traded for a tilt
     score = span - 1e-3 * np.abs(slopes)[:, None]
     s, k = np.unravel_index(int(np.argmax(score)), score.shape)

@@ -60,3 +60,18 @@ def test_one_note_is_not_cut_between_its_lines_of_writing() -> None:
     light = cv2.GaussianBlur(light, (0, 0), 1.0)
     quad = np.array([[20, 20], [90, 20], [90, 160], [20, 160]], np.float64)
     assert len(split_at_seams(quad, lightness_gradient(_lab(light)), light, MIN_SIDE)) == 1
+
+
+def test_a_seam_is_found_where_writing_comes_close_to_it() -> None:
+    light = _noisy((200, 110), 70.0)
+    # the lower note overlaps the upper one: its top edge is a line across the blob, and the
+    # upper note's last line of writing ends just above it over a third of the width
+    light[99:101, 20:90] = 64.0
+    _strokes(light, [60], 26, 86, height=9)
+    _strokes(light, [91], 24, 44, height=8)
+    light = cv2.GaussianBlur(light, (0, 0), 0.8)
+    quad = np.array([[20, 20], [90, 20], [90, 180], [20, 180]], np.float64)
+    pieces = split_at_seams(quad, lightness_gradient(_lab(light)), light, MIN_SIDE)
+    assert len(pieces) == 2
+    upper = min(pieces, key=lambda p: float(p[:, 1].mean()))
+    assert abs(float(upper[:, 1].max()) - 100) <= 4  # along the overlapping note's edge
