@@ -166,11 +166,13 @@ def stems() -> list[str]:
     return [f"{i + 1:02d}_{name}" for i, (name, _) in enumerate(EVAL_SET)]
 
 
-def ensure_evalset(out_dir: Path) -> list[Path]:
+def ensure_evalset(out_dir: Path, seed_offset: int = 0) -> list[Path]:
     """Render whatever of the set is missing or stale in ``out_dir``; return every photo.
 
     Args:
         out_dir: directory for ``NN_NAME.jpg`` / ``.json`` and ``manifest.json`` (created).
+        seed_offset: added to every photo's seed: the same conditions with other layouts,
+            words, light and noise, a held-out set for what was tuned on the set itself.
 
     Returns:
         The photo paths in ``EVAL_SET`` order.
@@ -180,7 +182,8 @@ def ensure_evalset(out_dir: Path) -> list[Path]:
     manifest: dict[str, str] = {}
     if manifest_path.is_file():
         manifest = json.loads(manifest_path.read_text("utf-8"))
-    wanted = dict(zip(stems(), (spec for _, spec in EVAL_SET), strict=True))
+    specs = (replace(spec, seed=spec.seed + seed_offset) for _, spec in EVAL_SET)
+    wanted = dict(zip(stems(), specs, strict=True))
     for stale in set(manifest) - set(wanted):
         for ext in (".jpg", ".json"):
             (out_dir / f"{stale}{ext}").unlink(missing_ok=True)
@@ -206,12 +209,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m photogen.evalset",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--seed-offset", type=int, default=0,
+                        help="shift every seed: the same conditions, a held-out set")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     t0 = time.perf_counter()
-    paths = ensure_evalset(args.out_dir)
+    paths = ensure_evalset(args.out_dir, args.seed_offset)
     log.info("%d photos in %s (%.0f s)", len(paths), args.out_dir, time.perf_counter() - t0)
     return 0
 
