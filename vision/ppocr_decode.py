@@ -1,0 +1,127 @@
+"""Recognition steps of PP-OCRv5 note reading (issue 4): numpy/OpenCV only, no ONNX Runtime.
+
+The recogniser's input batch, greedy CTC decoding restricted to the allowed characters (with
+the other candidates of a doubtful character, which :mod:`vision.ja_lm` chooses among), and
+the note's text and 0–1 confidence from the lines' readings.
+
+Frames: line images are H×W×3 **BGR** uint8, upright and reading left to right; the batch is
+N×3×H×W float32; the recogniser's output is N×T×C probabilities (T time steps, C classes,
+class 0 the CTC blank).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from vision.text_norm import normalize_note_text
+from vision.types import Image
+
+log = logging.getLogger(__name__)
+
+
+def rec_input(lines: Sequence[Image], height: int, min_width: int = 320
+              ) -> NDArray[np.float32]:
+    """The recogniser's N×3×H×W batch: each line scaled to ``height``, left-aligned, padded
+    to the longest line (at least ``min_width``, rounded up to a multiple of 8)."""
+    ratios = [ln.shape[1] / max(1, ln.shape[0]) for ln in lines]
+    width = max(min_width, -(-math.ceil(height * max(ratios)) // 8) * 8)
+    batch = np.zeros((len(lines), 3, height, width), np.float32)
+    for k, (ln, r) in enumerate(zip(lines, ratios, strict=True)):
+        rw = min(width, max(1, math.ceil(height * r)))
+        img = cv2.resize(ln, (rw, height)).astype(np.float32)
+        batch[k, :, :, :rw] = (img.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
+    return batch
+
+
+@dataclass(frozen=True)
+class LineRead:
+    """One recognised line: its text, each character's probability and, for a doubtful
+    character, the recogniser's other candidates at that position (best first, with the
+    character read; a sure character has just itself)."""
+
+    text: str
+    probs: tuple[float, ...]
+    alts: tuple[tuple[tuple[str, float], ...], ...] = ()
+
+    @property
+    def score(self) -> float:
+        """Mean probability of the characters as the recogniser read them (0 for an empty
+        line): a line the language model corrected keeps the score it was read with."""
+        if self.alts:
+            return float(np.mean([a[0][1] for a in self.alts]))
+        return float(np.mean(self.probs)) if self.probs else 0.0
+
+
+def ctc_decode(preds: NDArray[Any], chars: Sequence[str], allowed: NDArray[np.bool_],
+               top: int = 1, sure: float = 0.95, floor: float = 0.02) -> list[LineRead]:
+    """Greedy CTC decoding of N×T×C probabilities, restricted to ``allowed`` classes.
+
+    With ``top`` > 1, a character read with probability below ``sure`` also keeps up to
+    ``top`` candidates of its frame that have at least ``floor`` (for :mod:`vision.ja_lm`).
+    """
+    preds = np.where(allowed[None, None, :], preds, -1.0)
+    idx = preds.argmax(axis=2)
+    prob = preds.max(axis=2)
+    out: list[LineRead] = []
+    for seq, p, frame_probs in zip(idx, prob, preds, strict=True):
+        keep = np.ones(len(seq), dtype=bool)
+        keep[1:] = seq[1:] != seq[:-1]
+        keep &= seq != 0
+        alts = []
+        for t in np.flatnonzero(keep):
+            cands = [int(seq[t])]
+            if top > 1 and p[t] < sure:
+                best = np.argpartition(-frame_probs[t], top)[:top]
+                cands += [int(c) for c in best[np.argsort(-frame_probs[t][best])]
+                          if c != seq[t] and c != 0 and frame_probs[t][c] >= floor]
+            alts.append(tuple((chars[c], float(frame_probs[t][c])) for c in cands))
+        out.append(LineRead("".join(chars[i] for i in seq[keep]),
+                            tuple(float(x) for x in p[keep]), tuple(alts)))
+    return out
+
+
+def with_choices(read: LineRead, picks: Sequence[int]) -> LineRead:
+    """``read`` with the candidate ``picks[i]`` at each position (0 = as read)."""
+    chosen = [a[k] for a, k in zip(read.alts, picks, strict=True)]
+    return LineRead("".join(c for c, _ in chosen), tuple(p for _, p in chosen), read.alts)
+
+
+def assemble(reads: Sequence[LineRead], lines: Sequence[Sequence[int]], min_score: float,
+             expected: Sequence[int] | None = None) -> tuple[str, list[float]]:
+    """The note's text (one ``\\n`` per line) and every kept character's probability.
+
+    Boxes of one line are joined; a box read below ``min_score`` is dropped. A dropped box,
+    or one read as nothing, still counts against the note's confidence with probability 0
+    for each character it holds (``expected``: the box's length over its thickness), so the
+    note is flagged for review and read again.
+    """
+    texts: list[str] = []
+    probs: list[float] = []
+    for line in lines:
+        parts = []
+        for i in line:
+            r = reads[i]
+            if r.score >= min_score and r.text.strip():
+                parts.append(r.text)
+                probs.extend(r.probs)
+            else:
+                probs.extend([0.0] * max(len(r.text), expected[i] if expected else 1))
+        texts.append(" ".join(p.strip() for p in parts if p.strip()))
+    return normalize_note_text("\n".join(t for t in texts if t)), probs
+
+
+def note_confidence(probs: Sequence[float]) -> float:
+    """0-1 confidence of a note: the mean character probability, pulled down by the weakest
+    character (one doubtful character is one retype)."""
+    if not probs:
+        return 0.0
+    mean = float(np.mean(probs))
+    return max(0.0, min(1.0, 0.5 * (mean + float(min(probs)))))
