@@ -62,6 +62,7 @@ from vision.ocr_prep import decide_writing  # noqa: E402
 from vision.ppocr_decode import (  # noqa: E402
     LineRead,
     assemble,
+    choon_candidates,
     ctc_decode,
     note_confidence,
     rec_input,
@@ -278,7 +279,8 @@ class PpOcrEngine:
                 return upright_column(crop, boxes[i]) if vertical else None
 
             text, conf, nll = self._rec([cut_line(crop, b, writing) for b in boxes], lines,
-                                        deadline, upright if p.upright_below > 0 else None)
+                                        deadline, upright if p.upright_below > 0 else None,
+                                        writing == "vertical")
             conf *= min(1.0, ink_coverage(small, scale, boxes) / p.min_coverage)
         if conf < p.reread_below or by_box != by_ink or self._odd(text):
             # doubtful, boxes and ink disagree (merged lines), or not like Japanese text:
@@ -295,7 +297,7 @@ class PpOcrEngine:
                 if not strips:
                     continue
                 alt, alt_conf, alt_nll = self._rec(strips, [[i] for i in range(len(strips))],
-                                                   deadline)
+                                                   deadline, None, wr == "vertical")
                 log.debug("[ppocr] reread %s by ink lines: %r %.2f vs %r %.2f",
                           wr, alt, alt_conf, text, conf)
                 reads.append((alt, alt_conf, alt_nll, wr))
@@ -335,7 +337,7 @@ class PpOcrEngine:
         return reads[min(range(len(reads)), key=score)]
 
     def _rec(self, images: Sequence[Image], lines: Sequence[Sequence[int]], deadline: float,
-             alternative: Callable[[int], Image | None] | None = None
+             alternative: Callable[[int], Image | None] | None = None, vertical: bool = False
              ) -> tuple[str, float, float]:
         """Recognise ``images`` in one batch; the text of ``lines`` and its confidence.
 
@@ -359,6 +361,8 @@ class PpOcrEngine:
             for (i, _), alt in zip(alts, alt_reads, strict=True):
                 if alt.text.strip() and alt.score > reads[i].score:
                     reads[i] = alt
+        if vertical and models.lm is not None and p.choon_gap > 0:
+            reads = [choon_candidates(r, p.choon_gap) for r in reads]
         reads = self._with_lm(reads, lines)
         expected = [max(1, round(im.shape[1] / max(1, im.shape[0]))) for im in images]
         text, probs = assemble(reads, lines, self.params.min_line_score, expected)

@@ -50,13 +50,15 @@ class LineRead:
     text: str
     probs: tuple[float, ...]
     alts: tuple[tuple[tuple[str, float], ...], ...] = ()
+    frames: tuple[int, ...] = ()
 
     @property
     def score(self) -> float:
         """Mean probability of the characters as the recogniser read them (0 for an empty
         line): a line the language model corrected keeps the score it was read with."""
-        if self.alts:
-            return float(np.mean([a[0][1] for a in self.alts]))
+        read = [a[0][1] for a in self.alts if a[0][0]]
+        if read:
+            return float(np.mean(read))
         return float(np.mean(self.probs)) if self.probs else 0.0
 
 
@@ -84,14 +86,46 @@ def ctc_decode(preds: NDArray[Any], chars: Sequence[str], allowed: NDArray[np.bo
                           if c != seq[t] and c != 0 and frame_probs[t][c] >= floor]
             alts.append(tuple((chars[c], float(frame_probs[t][c])) for c in cands))
         out.append(LineRead("".join(chars[i] for i in seq[keep]),
-                            tuple(float(x) for x in p[keep]), tuple(alts)))
+                            tuple(float(x) for x in p[keep]), tuple(alts),
+                            tuple(int(t) for t in np.flatnonzero(keep))))
     return out
+
+
+_KATAKANA = frozenset(chr(c) for c in range(0x30A1, 0x30FB)) | {"ー"}
+CHOON_GAP = 1.8
+"""A gap this many character pitches wide after a katakana in a 縦書き column is a candidate ー."""
+
+
+def choon_candidates(read: LineRead, gap: float = CHOON_GAP) -> LineRead:
+    """A 縦書き column's reading with a candidate ー (or nothing) wherever a katakana is
+    followed by a run of blank frames ``gap`` times the column's character pitch or longer.
+
+    Turned on its side with the column, the vertical stroke of ー is often read as nothing
+    (マイナンバを, デタ) but leaves a gap where a character was; :mod:`vision.ja_lm` decides
+    whether it was ー. Positions whose first candidate is ``""`` were read as nothing.
+    """
+    if len(read.frames) < 2 or len(read.alts) != len(read.frames):
+        return read
+    pitch = float(np.min(np.diff(read.frames)))  # median: 3 characters, one gap, miss it
+    alts: list[tuple[tuple[str, float], ...]] = []
+    frames: list[int] = []
+    for k, (a, t) in enumerate(zip(read.alts, read.frames, strict=True)):
+        alts.append(a)
+        frames.append(t)
+        nxt = read.frames[k + 1] if k + 1 < len(read.frames) else None
+        if nxt is not None and a[0][0] in _KATAKANA and nxt - t >= gap * pitch:
+            alts.append((("", 0.5), ("ー", 0.5)))
+            frames.append((t + nxt) // 2)
+    if len(alts) == len(read.alts):
+        return read
+    return LineRead(read.text, read.probs, tuple(alts), tuple(frames))
 
 
 def with_choices(read: LineRead, picks: Sequence[int]) -> LineRead:
     """``read`` with the candidate ``picks[i]`` at each position (0 = as read)."""
     chosen = [a[k] for a, k in zip(read.alts, picks, strict=True)]
-    return LineRead("".join(c for c, _ in chosen), tuple(p for _, p in chosen), read.alts)
+    return LineRead("".join(c for c, _ in chosen), tuple(p for c, p in chosen if c), read.alts,
+                    read.frames)
 
 
 def assemble(reads: Sequence[LineRead], lines: Sequence[Sequence[int]], min_score: float,

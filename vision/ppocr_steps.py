@@ -64,6 +64,8 @@ class PpParams:
             (:mod:`vision.ja_lm`); 0 turns the language model off. 500–2000 gave the same
             CER on the tuning seeds (0.050, from 0.075 without).
         lm_top: candidates per doubtful character for the language model.
+        choon_gap: in a 縦書き column, a katakana followed by blank frames this many
+            character pitches long gets a candidate ー for the language model (0: off).
         odd_cost: a reading of 4 characters or more whose language-model cost per character
             is above this is unlike Japanese (本人確認 1,652, 確本認人 5,515): the note is read
             again from its ink lines in both writings, and the more plausible reading kept.
@@ -87,6 +89,7 @@ class PpParams:
     lm_weight: float = 1000.0
     lm_top: int = 5
     odd_cost: float = 5000.0
+    choon_gap: float = 1.8
     det_upscale: bool = False
     reread_below: float = 0.6
     min_coverage: float = 0.95

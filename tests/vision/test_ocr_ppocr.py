@@ -27,7 +27,7 @@ from vision.ja_lm import JapaneseLm, rescore
 from vision.ocr import TesseractEngine
 from vision.ocr_eval import EvalItem, cer, score
 from vision.ocr_ppocr import PpOcrEngine, japanese_repertoire, probe_ppocr
-from vision.ppocr_decode import ctc_decode
+from vision.ppocr_decode import LineRead, choon_candidates, ctc_decode, with_choices
 from vision.ppocr_steps import reading_order, upright_column
 from vision.text_norm import fix_long_vowel, normalize_note_text
 from vision.types import Image, NoteText, Writing
@@ -280,6 +280,18 @@ def test_language_model_prefers_japanese() -> None:
     assert rescore([[("a", 0.9)], [("b", 0.8)]], lm.cost, 1000.0) == [0, 0]
 
 
+def test_choon_candidate_where_a_katakana_is_followed_by_a_gap() -> None:
+    read = LineRead("デタを", (0.99, 0.99, 0.99), ((("デ", 0.99),), (("タ", 0.99),),
+                                                 (("を", 0.99),)), (2, 12, 16))
+    out = choon_candidates(read)
+    assert [a[-1][0] for a in out.alts] == ["デ", "ー", "タ", "を"]
+    assert out.alts[1][0] == ("", 0.5)  # as read: nothing
+    assert with_choices(out, [0, 1, 0, 0]).text == "データを"
+    assert with_choices(out, [0, 0, 0, 0]).text == "デタを"
+    assert choon_candidates(LineRead("本人", (1.0, 1.0), ((("本", 1.0),), (("人", 1.0),)),
+                                     (2, 12))).alts == ((("本", 1.0),), (("人", 1.0),))
+
+
 def test_ctc_keeps_candidates_of_doubtful_characters() -> None:
     chars = ["", "て", "で", "a"]
     allowed = np.ones(4, bool)
@@ -302,6 +314,9 @@ def test_ctc_keeps_candidates_of_doubtful_characters() -> None:
         ("郵送で返送", "brush", "horizontal", "green", "black", 0),
         ("郵送で返送", "brush", "horizontal", "green", "black", 6),
         ("内容を審査", "hand", "vertical", "orange", "black", 1),
+        # 縦書き ー read as nothing (デタ, マイナンバを): a candidate ー where a gap is
+        ("データを照合", "print", "vertical", "yellow", "black", 1),
+        ("マイナンバーを確認", "hand", "vertical", "yellow", "black", 2),
     ],
 )
 def test_language_model_fixes_orientation_and_confusions(
