@@ -64,7 +64,9 @@ from vision.ppocr_decode import (  # noqa: E402
     assemble,
     choon_candidates,
     ctc_decode,
+    merge_views,
     note_confidence,
+    pad_line,
     rec_input,
     with_choices,
 )
@@ -361,6 +363,8 @@ class PpOcrEngine:
             for (i, _), alt in zip(alts, alt_reads, strict=True):
                 if alt.text.strip() and alt.score > reads[i].score:
                     reads[i] = alt
+        if models.lm is not None and p.second_view_below > 0:
+            reads = self._second_view(images, reads, deadline)
         if vertical and models.lm is not None and p.choon_gap > 0:
             reads = [choon_candidates(r, p.choon_gap) for r in reads]
         reads = self._with_lm(reads, lines)
@@ -368,6 +372,24 @@ class PpOcrEngine:
         text, probs = assemble(reads, lines, self.params.min_line_score, expected)
         nll = -sum(math.log(max(q, 1e-3)) for q in probs)
         return text, note_confidence(probs) if text else 0.0, nll
+
+    def _second_view(self, images: Sequence[Image], reads: list[LineRead], deadline: float
+                     ) -> list[LineRead]:
+        """The lines read with a mean probability below ``second_view_below`` read again
+        padded by ``second_view_pad`` of their height, in one batch; where both views give
+        as many characters, their candidates are pooled for the language model."""
+        models, p = self._loaded(), self.params
+        doubtful = [i for i, r in enumerate(reads) if r.text and r.score < p.second_view_below]
+        if not doubtful:
+            return reads
+        batch = rec_input([pad_line(images[i], p.second_view_pad) for i in doubtful],
+                          p.rec_height, p.rec_min_width)
+        second = ctc_decode(models.run(models.rec, batch, deadline), models.chars,
+                            models.allowed, p.lm_top)
+        out = list(reads)
+        for i, r in zip(doubtful, second, strict=True):
+            out[i] = merge_views(reads[i], r, p.lm_top + 1)
+        return out
 
     def _with_lm(self, reads: list[LineRead], lines: Sequence[Sequence[int]]) -> list[LineRead]:
         """The doubtful characters of the lines ``assemble`` keeps, chosen by the language model

@@ -121,6 +121,32 @@ def choon_candidates(read: LineRead, gap: float = CHOON_GAP) -> LineRead:
     return LineRead(read.text, read.probs, tuple(alts), tuple(frames))
 
 
+def pad_line(line: Image, share: float) -> Image:
+    """``line`` with ``share`` of its height added on every side (edge pixels repeated): the
+    second view of a doubtful line."""
+    pad = max(1, round(share * line.shape[0]))
+    return np.ascontiguousarray(cv2.copyMakeBorder(np.ascontiguousarray(line), pad, pad, pad,
+                                                   pad, cv2.BORDER_REPLICATE), dtype=np.uint8)
+
+
+def merge_views(first: LineRead, second: LineRead, top: int) -> LineRead:
+    """One reading from two views of a line that were read with the same length: at each
+    position the candidates of both (each with its higher probability), the more probable
+    of the two readings first, at most ``top``. Readings of different lengths: ``first``."""
+    if len(first.alts) != len(second.alts) or not first.alts:
+        return first
+    alts = []
+    for a, b in zip(first.alts, second.alts, strict=True):
+        best: dict[str, float] = {}
+        for ch, p in (*a, *b):
+            best[ch] = max(best.get(ch, 0.0), p)
+        lead = a[0][0] if a[0][1] >= b[0][1] else b[0][0]
+        rest = sorted((c for c in best if c != lead), key=lambda c: -best[c])
+        alts.append(tuple((c, best[c]) for c in [lead, *rest][:top]))
+    return LineRead("".join(a[0][0] for a in alts), tuple(a[0][1] for a in alts), tuple(alts),
+                    first.frames)
+
+
 def with_choices(read: LineRead, picks: Sequence[int]) -> LineRead:
     """``read`` with the candidate ``picks[i]`` at each position (0 = as read)."""
     chosen = [a[k] for a, k in zip(read.alts, picks, strict=True)]

@@ -27,7 +27,13 @@ from vision.ja_lm import JapaneseLm, rescore
 from vision.ocr import TesseractEngine
 from vision.ocr_eval import EvalItem, cer, score
 from vision.ocr_ppocr import PpOcrEngine, japanese_repertoire, probe_ppocr
-from vision.ppocr_decode import LineRead, choon_candidates, ctc_decode, with_choices
+from vision.ppocr_decode import (
+    LineRead,
+    choon_candidates,
+    ctc_decode,
+    merge_views,
+    with_choices,
+)
 from vision.ppocr_steps import reading_order, upright_column
 from vision.text_norm import fix_long_vowel, normalize_note_text
 from vision.types import Image, NoteText, Writing
@@ -290,6 +296,15 @@ def test_choon_candidate_where_a_katakana_is_followed_by_a_gap() -> None:
     assert with_choices(out, [0, 0, 0, 0]).text == "デタを"
     assert choon_candidates(LineRead("本人", (1.0, 1.0), ((("本", 1.0),), (("人", 1.0),)),
                                      (2, 12))).alts == ((("本", 1.0),), (("人", 1.0),))
+
+
+def test_two_views_pool_their_candidates() -> None:
+    a = LineRead("外送", (0.5, 0.99), ((("外", 0.5), ("処", 0.2)), (("送", 0.99),)))
+    b = LineRead("郵送", (0.6, 0.98), ((("郵", 0.6), ("外", 0.3)), (("送", 0.98),)))
+    merged = merge_views(a, b, 3)
+    assert merged.text == "郵送"  # the more probable first choice leads
+    assert merged.alts[0] == (("郵", 0.6), ("外", 0.5), ("処", 0.2))
+    assert merge_views(a, LineRead("郵", (0.6,), ((("郵", 0.6),),)), 3) is a  # lengths differ
 
 
 def test_ctc_keeps_candidates_of_doubtful_characters() -> None:
