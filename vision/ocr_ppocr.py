@@ -345,7 +345,8 @@ class PpOcrEngine:
 
         ``alternative(i)`` gives a second view of line ``i`` (or ``None``); it is taken for
         the lines read with a mean probability below ``upright_below``, read in a batch of
-        their own, and each of those lines keeps its more confident reading.
+        their own; with the language model both views' candidates are pooled, without it each
+        of those lines keeps its more confident reading.
         """
         models, p = self._loaded(), self.params
         top = p.lm_top if models.lm is not None else 1
@@ -361,7 +362,9 @@ class PpOcrEngine:
             alt_reads = ctc_decode(models.run(models.rec, alt_batch, deadline), models.chars,
                                    models.allowed, top)
             for (i, _), alt in zip(alts, alt_reads, strict=True):
-                if alt.text.strip() and alt.score > reads[i].score:
+                if models.lm is not None:  # both views' candidates go to the language model
+                    reads[i] = merge_views(reads[i], alt, p.lm_top + 1)
+                elif alt.text.strip() and alt.score > reads[i].score:
                     reads[i] = alt
         if models.lm is not None and p.second_view_below > 0:
             reads = self._second_view(images, reads, deadline)
