@@ -62,12 +62,21 @@ class LineRead:
         return float(np.mean(self.probs)) if self.probs else 0.0
 
 
+_PAIRS: tuple[tuple[str, str], ...] = (("カ", "力"), ("ロ", "口"), ("ニ", "二"), ("エ", "工"),
+                                      ("ハ", "八"), ("タ", "夕"), ("ト", "卜"), ("ヘ", "へ"),
+                                      ("ー", "一"))
+LOOK_ALIKE: dict[str, str] = {**dict(_PAIRS), **{b: a for a, b in _PAIRS}}
+"""Katakana and kanji (or hiragana) drawn alike: each is offered the other as a candidate,
+even when read with certainty, and the language model picks (入カ → 入力, ロ座 → 口座)."""
+
+
 def ctc_decode(preds: NDArray[Any], chars: Sequence[str], allowed: NDArray[np.bool_],
                top: int = 1, sure: float = 0.95, floor: float = 0.02) -> list[LineRead]:
     """Greedy CTC decoding of N×T×C probabilities, restricted to ``allowed`` classes.
 
     With ``top`` > 1, a character read with probability below ``sure`` also keeps up to
-    ``top`` candidates of its frame that have at least ``floor`` (for :mod:`vision.ja_lm`).
+    ``top`` candidates of its frame that have at least ``floor``, and one of
+    :data:`LOOK_ALIKE` its twin (for :mod:`vision.ja_lm`).
     """
     preds = np.where(allowed[None, None, :], preds, -1.0)
     idx = preds.argmax(axis=2)
@@ -84,7 +93,11 @@ def ctc_decode(preds: NDArray[Any], chars: Sequence[str], allowed: NDArray[np.bo
                 best = np.argpartition(-frame_probs[t], top)[:top]
                 cands += [int(c) for c in best[np.argsort(-frame_probs[t][best])]
                           if c != seq[t] and c != 0 and frame_probs[t][c] >= floor]
-            alts.append(tuple((chars[c], float(frame_probs[t][c])) for c in cands))
+            cand = [(chars[c], float(frame_probs[t][c])) for c in cands]
+            twin = LOOK_ALIKE.get(cand[0][0]) if top > 1 else None
+            if twin and all(ch != twin for ch, _ in cand):
+                cand.append((twin, 0.5 * cand[0][1]))  # same glyph: only the words can tell
+            alts.append(tuple(cand))
         out.append(LineRead("".join(chars[i] for i in seq[keep]),
                             tuple(float(x) for x in p[keep]), tuple(alts),
                             tuple(int(t) for t in np.flatnonzero(keep))))

@@ -298,6 +298,22 @@ def test_choon_candidate_where_a_katakana_is_followed_by_a_gap() -> None:
                                      (2, 12))).alts == ((("本", 1.0),), (("人", 1.0),))
 
 
+def test_look_alike_kana_and_kanji_chosen_by_the_words() -> None:
+    lm = JapaneseLm()
+    chars = ["", "入", "カ", "力", "ド", "ー"]
+    allowed = np.ones(len(chars), bool)
+
+    def read(*seq: int) -> str:
+        probs = np.zeros((1, len(seq), len(chars)), np.float32)
+        for t, c in enumerate(seq):
+            probs[0, t, c] = 1.0  # read with certainty: only the twin is offered
+        line = ctc_decode(probs, chars, allowed, top=5)[0]
+        return with_choices(line, rescore(line.alts, lm.cost, 1000.0)).text
+
+    assert read(1, 2) == "入力"  # 入カ
+    assert read(2, 5, 4) == "カード"  # stays katakana
+
+
 def test_two_views_pool_their_candidates() -> None:
     a = LineRead("外送", (0.5, 0.99), ((("外", 0.5), ("処", 0.2)), (("送", 0.99),)))
     b = LineRead("郵送", (0.6, 0.98), ((("郵", 0.6), ("外", 0.3)), (("送", 0.98),)))
@@ -326,7 +342,7 @@ def test_ctc_keeps_candidates_of_doubtful_characters() -> None:
         ("本人確認", "print", "vertical", "pink", "black", 5),
         ("本人確認", "hand", "vertical", "yellow", "blue", 0),
         # brush: 返 was read 逸 (second choice 返), 審 was read 蜜
-        ("郵送で返送", "brush", "horizontal", "green", "black", 0),
+        ("郵送で返送", "brush", "horizontal", "green", "black", 4),
         ("郵送で返送", "brush", "horizontal", "green", "black", 6),
         ("内容を審査", "hand", "vertical", "orange", "black", 1),
         # 縦書き ー read as nothing (デタ, マイナンバを): a candidate ー where a gap is
