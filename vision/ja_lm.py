@@ -20,7 +20,12 @@ import logging
 import math
 from collections.abc import Callable, Sequence
 
+from vision.types import Writing
+
 log = logging.getLogger(__name__)
+
+Reading = tuple[str, float, float, Writing]
+"""One reading of a note: text, confidence, −log probability of its characters, writing."""
 
 Alternatives = Sequence[tuple[str, float]]
 """A character position's candidates, best first: (character, recogniser probability)."""
@@ -89,3 +94,27 @@ def rescore(positions: Sequence[Alternatives], cost: Callable[[str], float], wei
         states = grown
     best = min(states, key=lambda s: cost(s[0]) + weight * s[1])
     return list(best[2])
+
+
+def unlike_japanese(text: str, cost: Callable[[str], float], odd_cost: float) -> bool:
+    """``text`` (4 characters or more, whitespace ignored) costs more than ``odd_cost`` per
+    character (IPAdic units: 本人確認 1,652, 確本認人 5,515)."""
+    flat = "".join(text.split())
+    return len(flat) >= 4 and cost(flat) > odd_cost * len(flat)
+
+
+def most_plausible(reads: Sequence[Reading], cost: Callable[[str], float], weight: float,
+                   odd_cost: float) -> Reading:
+    """The reading with the lowest ``cost(text) + weight · −log p``, where a reading pays
+    ``odd_cost`` for each character it has fewer than the longest (a reading that dropped a
+    line must not win by being short); an empty reading never wins over a non-empty one."""
+    lengths = [len("".join(r[0].split())) for r in reads]
+    longest = max(lengths)
+
+    def score(k: int) -> float:
+        if not lengths[k]:
+            return math.inf
+        return (cost("".join(reads[k][0].split())) + weight * reads[k][2]
+                + odd_cost * (longest - lengths[k]))
+
+    return reads[min(range(len(reads)), key=score)]

@@ -56,19 +56,19 @@ import numpy as np  # noqa: E402
 from numpy.typing import NDArray  # noqa: E402
 
 from vision.errors import OcrUnavailableError  # noqa: E402
-from vision.ja_lm import load_lm, rescore  # noqa: E402
+from vision.ja_lm import Reading, load_lm, most_plausible, unlike_japanese  # noqa: E402
 from vision.ocr_pool import NotePool  # noqa: E402
 from vision.ocr_prep import decide_writing  # noqa: E402
 from vision.ppocr_decode import (  # noqa: E402
     LineRead,
     assemble,
     choon_candidates,
+    choose_characters,
     ctc_decode,
     merge_views,
     note_confidence,
     pad_line,
     rec_input,
-    with_choices,
 )
 from vision.ppocr_steps import (  # noqa: E402
     COLUMN,
@@ -285,58 +285,48 @@ class PpOcrEngine:
                                         writing == "vertical")
             conf *= min(1.0, ink_coverage(small, scale, boxes) / p.min_coverage)
         if conf < p.reread_below or by_box != by_ink or self._odd(text):
-            # doubtful, boxes and ink disagree (merged lines), or not like Japanese text:
-            # read the ink profile's lines in each candidate writing and keep the most
-            # plausible reading; the other writing too when a reading is unlike Japanese
-            # (a square block of 2-3 short lines can be read either way)
-            mask = ink_mask_of(crop)
-            reads = [(text, conf, nll, writing)]
-            first: Writing = writing
-            for wr in (first, "vertical" if first == "horizontal" else "horizontal"):
-                if wr != first and wr != by_ink and not any(self._odd(r[0]) for r in reads):
-                    continue
-                strips = ink_lines(crop, mask, wr)
-                if not strips:
-                    continue
-                alt, alt_conf, alt_nll = self._rec(strips, [[i] for i in range(len(strips))],
-                                                   deadline, None, wr == "vertical")
-                log.debug("[ppocr] reread %s by ink lines: %r %.2f vs %r %.2f",
-                          wr, alt, alt_conf, text, conf)
-                reads.append((alt, alt_conf, alt_nll, wr))
-                text, conf, _, writing = self._most_plausible(reads)
+            text, conf, writing = self._reread(crop, (text, conf, nll, writing), by_ink,
+                                               deadline)
         text = fix_long_vowel(text, writing == "vertical")
         log.debug("[ppocr] %s %d boxes: %r %.2f", writing, len(boxes), text, conf)
         if not text:
             return NoteText("", 0.0, writing, "empty", "付せんに文字が見つかりません")
         return NoteText(text, conf, writing)
 
-    def _odd(self, text: str) -> bool:
-        """``text`` (4 characters or more) is unlike Japanese: its language-model cost per
-        character is above ``odd_cost`` (IPAdic units)."""
-        lm, flat = self._loaded().lm, "".join(text.split())
-        return (lm is not None and len(flat) >= 4
-                and lm.cost(flat) > self.params.odd_cost * len(flat))
+    def _reread(self, crop: Image, first: Reading, by_ink: Writing,
+                deadline: float) -> tuple[str, float, Writing]:
+        """The note read again from the lines its ink profile shows, in the first reading's
+        writing and in the ink's; in the other writing too when a reading is unlike Japanese
+        (a square block of 2-3 short lines reads either way). Of all readings, with the first,
+        the most plausible is kept: (text, confidence, writing)."""
+        mask = ink_mask_of(crop)
+        reads = [first]
+        text, conf, _, writing = first
+        for wr in (writing, "vertical" if writing == "horizontal" else "horizontal"):
+            if wr != first[3] and wr != by_ink and not any(self._odd(r[0]) for r in reads):
+                continue
+            strips = ink_lines(crop, mask, wr)
+            if not strips:
+                continue
+            alt, alt_conf, alt_nll = self._rec(strips, [[i] for i in range(len(strips))],
+                                               deadline, None, wr == "vertical")
+            log.debug("[ppocr] reread %s by ink lines: %r %.2f vs %r %.2f",
+                      wr, alt, alt_conf, text, conf)
+            reads.append((alt, alt_conf, alt_nll, wr))
+            text, conf, _, writing = self._most_plausible(reads)
+        return text, conf, writing
 
-    def _most_plausible(self, reads: Sequence[tuple[str, float, float, Writing]]
-                        ) -> tuple[str, float, float, Writing]:
-        """The reading (text, confidence, −log probability, writing) with the lowest
-        language-model cost + ``lm_weight`` · −log probability, where a reading pays
-        ``odd_cost`` for each character it has fewer than the longest (a dropped line must not
-        win by being short). Without the language model, the most confident reading."""
+    def _odd(self, text: str) -> bool:
+        """:func:`vision.ja_lm.unlike_japanese` (never without the language model)."""
+        lm = self._loaded().lm
+        return lm is not None and unlike_japanese(text, lm.cost, self.params.odd_cost)
+
+    def _most_plausible(self, reads: Sequence[Reading]) -> Reading:
+        """:func:`vision.ja_lm.most_plausible`; without the language model, most confident."""
         lm = self._loaded().lm
         if lm is None:
             return max(reads, key=lambda r: r[1])
-        lengths = [len("".join(r[0].split())) for r in reads]
-        longest = max(lengths)
-
-        def score(k: int) -> float:
-            flat = "".join(reads[k][0].split())
-            if not flat:
-                return math.inf
-            return (lm.cost(flat) + self.params.lm_weight * reads[k][2]
-                    + self.params.odd_cost * (longest - lengths[k]))
-
-        return reads[min(range(len(reads)), key=score)]
+        return most_plausible(reads, lm.cost, self.params.lm_weight, self.params.odd_cost)
 
     def _rec(self, images: Sequence[Image], lines: Sequence[Sequence[int]], deadline: float,
              alternative: Callable[[int], Image | None] | None = None, vertical: bool = False
@@ -395,20 +385,12 @@ class PpOcrEngine:
         return out
 
     def _with_lm(self, reads: list[LineRead], lines: Sequence[Sequence[int]]) -> list[LineRead]:
-        """The doubtful characters of the lines ``assemble`` keeps, chosen by the language model
-        over the whole note in reading order (a note's phrase runs across its line breaks)."""
+        """:func:`vision.ppocr_decode.choose_characters` when the language model is there."""
         lm = self._loaded().lm
         if lm is None:
             return reads
-        kept = [i for line in lines for i in line
-                if reads[i].score >= self.params.min_line_score and reads[i].text.strip()]
-        picks = rescore([a for i in kept for a in reads[i].alts], lm.cost, self.params.lm_weight)
-        out, k = list(reads), 0
-        for i in kept:
-            n = len(reads[i].alts)
-            out[i] = with_choices(reads[i], picks[k:k + n])
-            k += n
-        return out
+        return choose_characters(reads, lines, self.params.min_line_score, lm.cost,
+                                 self.params.lm_weight)
 
     def read_many(self, crops: Sequence[Image]) -> list[NoteText]:
         """Read several crops, on ``workers`` processes when more than one; same order."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from vision.ja_lm import rescore
 from vision.text_norm import normalize_note_text
 from vision.types import Image
 
@@ -165,6 +166,23 @@ def with_choices(read: LineRead, picks: Sequence[int]) -> LineRead:
     chosen = [a[k] for a, k in zip(read.alts, picks, strict=True)]
     return LineRead("".join(c for c, _ in chosen), tuple(p for c, p in chosen if c), read.alts,
                     read.frames)
+
+
+def choose_characters(reads: Sequence[LineRead], lines: Sequence[Sequence[int]],
+                      min_score: float, cost: Callable[[str], float], weight: float
+                      ) -> list[LineRead]:
+    """The doubtful characters of the lines :func:`assemble` keeps, chosen by the language
+    model (:func:`vision.ja_lm.rescore`) over the whole note in reading order: a note's
+    phrase runs across its line breaks."""
+    kept = [i for line in lines for i in line
+            if reads[i].score >= min_score and reads[i].text.strip()]
+    picks = rescore([a for i in kept for a in reads[i].alts], cost, weight)
+    out, k = list(reads), 0
+    for i in kept:
+        n = len(reads[i].alts)
+        out[i] = with_choices(reads[i], picks[k:k + n])
+        k += n
+    return out
 
 
 def assemble(reads: Sequence[LineRead], lines: Sequence[Sequence[int]], min_score: float,
