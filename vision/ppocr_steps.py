@@ -3,8 +3,8 @@
 :mod:`vision.ocr_ppocr` runs the two models; this module prepares their inputs and turns
 their outputs into the note's text: the detector's input and DB box post-processing, the
 writing vote, the reading order (縦書き columns right to left), line cutting, the ink-profile
-helpers used for the second reading, the recogniser's batch, CTC decoding restricted to the
-allowed characters, and the note's confidence.
+helpers used for the second reading. The recogniser's batch, CTC decoding and the note's
+text and confidence are in :mod:`vision.ppocr_decode`.
 
 Frames: crops are H×W×3 **BGR** uint8, upright, origin top-left; boxes are 4×2 float32 corner
 arrays in crop pixels, clockwise from top-left; the detector's map is H×W float32 in input
@@ -14,7 +14,6 @@ pixels.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +31,6 @@ from vision.ocr_prep import (
     ink_mask,
     line_cuts,
 )
-from vision.text_norm import normalize_note_text
 from vision.types import Image, Writing
 
 log = logging.getLogger(__name__)
@@ -52,15 +50,36 @@ class PpParams:
         det_limit_side_len: the detector sees the crop with its long side at most this.
         det_thresh: probability above which a detector pixel is text.
         box_thresh: a line is kept when its mean detector probability is above this.
+            With the language model, 0.35 and ``det_thresh`` 0.25 (from 0.5 and 0.3, the
+            reference's) keep faint columns: CER on seeds 2, 4, 5, 7, 9 0.0263 → 0.0246
+            (better on 4 of the 5 seeds); ``det_thresh`` 0.2 hurt handwriting 縦書き.
         unclip_ratio: how far a line box is grown beyond the text kernel.
         min_line_score: lines recognised with a lower mean probability are dropped.
         rec_height: the recogniser's input height in pixels.
         rec_min_width: lines are padded to at least this width (padding less: worse).
         upright_below: a 縦書き column read with a lower mean probability is read again
-            re-laid as upright characters, and the more confident reading is kept (0: never,
-            the default: 0.9 helped on the tuning seeds but not on the held-out crops or the
-            sample photos).
+            re-laid as upright characters (0: never). With the language model the candidates
+            of both views are pooled (CER 0.0324 → 0.0247 on the tuning seeds 4, 7, 9 and
+            0.0315 → 0.0287 on seeds 2, 5); without it the more confident reading is kept,
+            which helped on seeds 4, 7, 9 only.
         japanese_only: restrict output to the cp932 repertoire.
+        lm_weight: the doubtful characters of a note are chosen among the recogniser's
+            ``lm_top`` candidates by MeCab cost + ``lm_weight`` · Σ −log p
+            (:mod:`vision.ja_lm`); 0 turns the language model off. 500–2000 gave the same
+            CER on the tuning seeds (0.050, from 0.075 without).
+        lm_top: candidates per doubtful character for the language model.
+        choon_gap: in a 縦書き column, a katakana followed by blank frames this many
+            character pitches long gets a candidate ー for the language model (0: off).
+        second_view_below: with the language model, a line read with a lower mean
+            probability is read again padded by ``second_view_pad`` of its height, and the
+            candidates of both views go to the language model (0: off). Tuning seeds: CER
+            0.0352 → 0.0324, consistent on each seed; a view squeezed to 85 % width or with
+            thinner strokes did as well, sharpened worse; padded plus thinner
+            strokes as two extra views 0.0315 (2 characters, not worth a second batch).
+        second_view_pad: padding of the second view, as a share of the line's height.
+        odd_cost: a reading of 4 characters or more whose language-model cost per character
+            is above this is unlike Japanese (本人確認 1,652, 確本認人 5,515): the note is read
+            again from its ink lines in both writings, and the more plausible reading kept.
         det_upscale: enlarge crops smaller than ``det_limit_side_len`` (measured: worse).
         reread_below: a note read with lower confidence is read again from the lines its ink
             profile shows, and the more confident reading is kept.
@@ -70,14 +89,20 @@ class PpParams:
     """
 
     det_limit_side_len: int = 320
-    det_thresh: float = 0.3
-    box_thresh: float = 0.5
+    det_thresh: float = 0.25
+    box_thresh: float = 0.35
     unclip_ratio: float = 1.6
     min_line_score: float = 0.3
     rec_height: int = 48
     rec_min_width: int = 320
-    upright_below: float = 0.0
+    upright_below: float = 0.9
     japanese_only: bool = True
+    lm_weight: float = 1000.0
+    lm_top: int = 5
+    odd_cost: float = 5000.0
+    choon_gap: float = 1.8
+    second_view_below: float = 0.9
+    second_view_pad: float = 0.15
     det_upscale: bool = False
     reread_below: float = 0.6
     min_coverage: float = 0.95
@@ -225,8 +250,9 @@ def upright_column(crop: Image, box: Box) -> Image | None:
     Reading this as well as the column turned on its side (when that reading is doubtful) and
     keeping the more confident reading of each column lowered CER on the tuning seeds 4, 7, 9
     from 0.069/0.085/0.071 to 0.062/0.072/0.063 (brush 縦書き most) for ~5 ms a note, but not
-    on the held-out seed 11 (0.097 → 0.098) nor end to end on sample_photos (0.036 → 0.039), so
-    it is off by default (``PpParams.upright_below``).
+    on the held-out seed 11 (0.097 → 0.098) nor end to end on sample_photos (0.036 → 0.039).
+    Pooling the candidates of both views for the language model instead helps on other seeds
+    too (``PpParams.upright_below``).
     """
     w = int(max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3])))
     h = int(max(np.linalg.norm(box[0] - box[3]), np.linalg.norm(box[1] - box[2])))
@@ -313,81 +339,3 @@ def ink_lines(crop: Image, mask: NDArray[np.bool_], writing: Writing) -> list[Im
         strip = crop[ty0:ty1, tx0:tx1]
         out.append(np.ascontiguousarray(np.rot90(strip) if writing == "vertical" else strip))
     return out[::-1] if writing == "vertical" else out
-
-
-# --- recognition ---------------------------------------------------------------------------
-
-def rec_input(lines: Sequence[Image], height: int, min_width: int = 320
-              ) -> NDArray[np.float32]:
-    """The recogniser's N×3×H×W batch: each line scaled to ``height``, left-aligned, padded
-    to the longest line (at least ``min_width``, rounded up to a multiple of 8)."""
-    ratios = [ln.shape[1] / max(1, ln.shape[0]) for ln in lines]
-    width = max(min_width, -(-math.ceil(height * max(ratios)) // 8) * 8)
-    batch = np.zeros((len(lines), 3, height, width), np.float32)
-    for k, (ln, r) in enumerate(zip(lines, ratios, strict=True)):
-        rw = min(width, max(1, math.ceil(height * r)))
-        img = cv2.resize(ln, (rw, height)).astype(np.float32)
-        batch[k, :, :, :rw] = (img.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
-    return batch
-
-
-@dataclass(frozen=True)
-class LineRead:
-    """One recognised line: its text and each character's probability."""
-
-    text: str
-    probs: tuple[float, ...]
-
-    @property
-    def score(self) -> float:
-        """Mean character probability (0 for an empty line)."""
-        return float(np.mean(self.probs)) if self.probs else 0.0
-
-
-def ctc_decode(preds: NDArray[Any], chars: Sequence[str], allowed: NDArray[np.bool_]
-               ) -> list[LineRead]:
-    """Greedy CTC decoding of N×T×C probabilities, restricted to ``allowed`` classes."""
-    preds = np.where(allowed[None, None, :], preds, -1.0)
-    idx = preds.argmax(axis=2)
-    prob = preds.max(axis=2)
-    out: list[LineRead] = []
-    for seq, p in zip(idx, prob, strict=True):
-        keep = np.ones(len(seq), dtype=bool)
-        keep[1:] = seq[1:] != seq[:-1]
-        keep &= seq != 0
-        out.append(LineRead("".join(chars[i] for i in seq[keep]),
-                            tuple(float(x) for x in p[keep])))
-    return out
-
-
-def assemble(reads: Sequence[LineRead], lines: Sequence[Sequence[int]], min_score: float,
-             expected: Sequence[int] | None = None) -> tuple[str, list[float]]:
-    """The note's text (one ``\\n`` per line) and every kept character's probability.
-
-    Boxes of one line are joined; a box read below ``min_score`` is dropped. A dropped box,
-    or one read as nothing, still counts against the note's confidence with probability 0
-    for each character it holds (``expected``: the box's length over its thickness), so the
-    note is flagged for review and read again.
-    """
-    texts: list[str] = []
-    probs: list[float] = []
-    for line in lines:
-        parts = []
-        for i in line:
-            r = reads[i]
-            if r.score >= min_score and r.text.strip():
-                parts.append(r.text)
-                probs.extend(r.probs)
-            else:
-                probs.extend([0.0] * max(len(r.text), expected[i] if expected else 1))
-        texts.append(" ".join(p.strip() for p in parts if p.strip()))
-    return normalize_note_text("\n".join(t for t in texts if t)), probs
-
-
-def note_confidence(probs: Sequence[float]) -> float:
-    """0-1 confidence of a note: the mean character probability, pulled down by the weakest
-    character (one doubtful character is one retype)."""
-    if not probs:
-        return 0.0
-    mean = float(np.mean(probs))
-    return max(0.0, min(1.0, 0.5 * (mean + float(min(probs)))))

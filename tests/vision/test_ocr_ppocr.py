@@ -22,13 +22,21 @@ from app.config import Settings
 from app.evaluate_ocr import run_ocr_bench
 from app.ocr_crops import make_crops, render_note
 from app.ocr_setup import build_ocr_engine
-from photogen.spec import COLORS
+from photogen.spec import COLORS, FontClass
+from vision.ja_lm import JapaneseLm, rescore
 from vision.ocr import TesseractEngine
 from vision.ocr_eval import EvalItem, cer, score
 from vision.ocr_ppocr import PpOcrEngine, japanese_repertoire, probe_ppocr
-from vision.ppocr_steps import ctc_decode, reading_order, upright_column
+from vision.ppocr_decode import (
+    LineRead,
+    choon_candidates,
+    ctc_decode,
+    merge_views,
+    with_choices,
+)
+from vision.ppocr_steps import reading_order, upright_column
 from vision.text_norm import fix_long_vowel, normalize_note_text
-from vision.types import Image, NoteText
+from vision.types import Image, NoteText, Writing
 
 ROOT = Path(__file__).resolve().parents[2]
 TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
@@ -263,6 +271,92 @@ def test_output_restricted_to_japanese() -> None:
     assert ctc_decode(probs, chars, allowed)[0].text == "内"
     assert {"内", "査", "毎", "ー", "①", "ｶ"} <= japanese_repertoire()
     assert not {"內", "查", "每", "增"} & japanese_repertoire()
+
+
+def test_language_model_prefers_japanese() -> None:
+    lm = JapaneseLm()
+    assert lm.cost("本人確認") < lm.cost("確本認人")
+    assert lm.cost("郵送で返送") < lm.cost("郵送て返送")
+    # the recogniser's second choice wins where it makes Japanese text; a sure character
+    # (one candidate) is never changed
+    positions = [[("郵", 0.99)], [("送", 0.99)], [("て", 0.6), ("で", 0.35)], [("返", 0.99)],
+                 [("送", 0.99)]]
+    assert rescore(positions, lm.cost, 1000.0) == [0, 0, 1, 0, 0]
+    assert rescore(positions, lm.cost, 1e6) == [0, 0, 0, 0, 0]  # the recogniser outweighs it
+    assert rescore([[("a", 0.9)], [("b", 0.8)]], lm.cost, 1000.0) == [0, 0]
+
+
+def test_choon_candidate_where_a_katakana_is_followed_by_a_gap() -> None:
+    read = LineRead("デタを", (0.99, 0.99, 0.99), ((("デ", 0.99),), (("タ", 0.99),),
+                                                 (("を", 0.99),)), (2, 12, 16))
+    out = choon_candidates(read)
+    assert [a[-1][0] for a in out.alts] == ["デ", "ー", "タ", "を"]
+    assert out.alts[1][0] == ("", 0.5)  # as read: nothing
+    assert with_choices(out, [0, 1, 0, 0]).text == "データを"
+    assert with_choices(out, [0, 0, 0, 0]).text == "デタを"
+    assert choon_candidates(LineRead("本人", (1.0, 1.0), ((("本", 1.0),), (("人", 1.0),)),
+                                     (2, 12))).alts == ((("本", 1.0),), (("人", 1.0),))
+
+
+def test_look_alike_kana_and_kanji_chosen_by_the_words() -> None:
+    lm = JapaneseLm()
+    chars = ["", "入", "カ", "力", "ド", "ー"]
+    allowed = np.ones(len(chars), bool)
+
+    def read(*seq: int) -> str:
+        probs = np.zeros((1, len(seq), len(chars)), np.float32)
+        for t, c in enumerate(seq):
+            probs[0, t, c] = 1.0  # read with certainty: only the twin is offered
+        line = ctc_decode(probs, chars, allowed, top=5)[0]
+        return with_choices(line, rescore(line.alts, lm.cost, 1000.0)).text
+
+    assert read(1, 2) == "入力"  # 入カ
+    assert read(2, 5, 4) == "カード"  # stays katakana
+
+
+def test_two_views_pool_their_candidates() -> None:
+    a = LineRead("外送", (0.5, 0.99), ((("外", 0.5), ("処", 0.2)), (("送", 0.99),)))
+    b = LineRead("郵送", (0.6, 0.98), ((("郵", 0.6), ("外", 0.3)), (("送", 0.98),)))
+    merged = merge_views(a, b, 3)
+    assert merged.text == "郵送"  # the more probable first choice leads
+    assert merged.alts[0] == (("郵", 0.6), ("外", 0.5), ("処", 0.2))
+    assert merge_views(a, LineRead("郵", (0.6,), ((("郵", 0.6),),)), 3) is a  # lengths differ
+
+
+def test_ctc_keeps_candidates_of_doubtful_characters() -> None:
+    chars = ["", "て", "で", "a"]
+    allowed = np.ones(4, bool)
+    probs = np.array([[[0.0, 0.6, 0.35, 0.05], [1.0, 0.0, 0.0, 0.0],
+                       [0.0, 0.01, 0.0, 0.99]]], np.float32)
+    read = ctc_decode(probs, chars, allowed, top=3)[0]
+    assert read.text == "てa"
+    assert [c for c, _ in read.alts[0]] == ["て", "で", "a"]
+    assert [c for c, _ in read.alts[1]] == ["a"]  # sure: no alternatives
+
+
+@pytest.mark.parametrize(
+    ("phrase", "font_class", "writing", "color", "ink", "seed"),
+    [
+        # square 2×2 縦書き blocks: boxes and ink profiles both said horizontal (確本/認人)
+        ("本人確認", "print", "vertical", "pink", "black", 0),
+        ("本人確認", "print", "vertical", "pink", "black", 5),
+        ("本人確認", "hand", "vertical", "yellow", "blue", 0),
+        # brush: 返 was read 逸 (second choice 返), 審 was read 蜜
+        ("郵送で返送", "brush", "horizontal", "green", "black", 4),
+        ("郵送で返送", "brush", "horizontal", "green", "black", 6),
+        ("内容を審査", "hand", "vertical", "orange", "black", 1),
+        # 縦書き ー read as nothing (デタ, マイナンバを): a candidate ー where a gap is
+        ("データを照合", "print", "vertical", "yellow", "black", 1),
+        ("マイナンバーを確認", "hand", "vertical", "yellow", "black", 2),
+    ],
+)
+def test_language_model_fixes_orientation_and_confusions(
+        pp: PpOcrEngine, phrase: str, font_class: FontClass, writing: Writing, color: str,
+        ink: str, seed: int) -> None:
+    # each of these was misread before the language model (measured)
+    res = pp.read(render_note(phrase, font_class, writing, color, ink, seed=seed))
+    assert res.text.replace("\n", "") == phrase
+    assert res.writing == writing
 
 
 @pytest.mark.parametrize(
