@@ -87,7 +87,15 @@ def recognize(
     seeds = [c.quad for c in cands if c.source != "pair"]  # the weakest evidence seeds nothing
     poster_work = paper.find_poster(work, seeds, params.paper)  # 4 poster
     if poster_work is not None:
-        cands = [c for c in cands if _inside(poster_work, c.quad)]
+        # A note from its outline alone must lie within the poster: the poster's own edge,
+        # with two lane lines and a divider, boxes in a lane label's cell like a note.
+        margin = EDGE_NOTE_MARGIN * params.detect.min_side_frac * max(work.shape[:2])
+        cands = [
+            c
+            for c in cands
+            if _inside(poster_work, c.quad)
+            and (c.source == "colour" or _within(poster_work, c.quad, margin))
+        ]
     found = [_Found(c.quad / scale, c.quad, c.score) for c in cands]
     crops = [_crop(image, f.quad, params.crop_max_side) for f in found]  # 5 crop
     labs = [colour.note_lab(lab, bg, f.work_quad) for f in found]  # 6 colour
@@ -130,6 +138,16 @@ def _working_copy(image: Image, work_side: int) -> tuple[Image, float]:
         return image, 1.0
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     return np.ascontiguousarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA)), scale
+
+
+EDGE_NOTE_MARGIN = 0.15
+"""Share of the smallest note side by which an edge-found note stays inside the poster."""
+
+
+def _within(poster: FloatArray, quad: FloatArray, margin: float) -> bool:
+    """Every corner of ``quad`` at least ``margin`` px inside ``poster``."""
+    contour = poster.astype(np.float32).reshape(-1, 1, 2)
+    return all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) >= margin for x, y in quad)
 
 
 def _inside(poster: FloatArray, quad: FloatArray) -> bool:
