@@ -110,13 +110,16 @@ def snap_sides(quad: FloatArray, grad: Float32, reach: int = 3) -> FloatArray:
 
 
 def inside_any(point: tuple[float, float], quads: list[FloatArray]) -> bool:
+    if not quads:
+        return False
     px, py = point
-    for q in quads:
-        lo, hi = q.min(axis=0), q.max(axis=0)
-        if lo[0] <= px <= hi[0] and lo[1] <= py <= hi[1]:
-            contour = q.astype(np.float32).reshape(-1, 1, 2)
-            if cv2.pointPolygonTest(contour, (float(px), float(py)), False) >= 0:
-                return True
+    stacked = np.asarray(quads, dtype=np.float64)  # N×4×2
+    lo, hi = stacked.min(axis=1), stacked.max(axis=1)
+    near = np.flatnonzero((lo[:, 0] <= px) & (px <= hi[:, 0]) & (lo[:, 1] <= py) & (py <= hi[:, 1]))
+    for i in near:  # the exact test only where the bounding box holds the point
+        contour = stacked[i].astype(np.float32).reshape(-1, 1, 2)
+        if cv2.pointPolygonTest(contour, (float(px), float(py)), False) >= 0:
+            return True
     return False
 
 
