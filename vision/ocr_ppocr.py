@@ -44,7 +44,6 @@ import math
 import os
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -86,7 +85,7 @@ from vision.ppocr_steps import (  # noqa: E402
     small_ink,
     upright_column,
 )
-from vision.text_norm import fix_long_vowel  # noqa: E402
+from vision.text_norm import fix_long_vowel, japanese_repertoire  # noqa: E402
 from vision.types import Image, NoteText, Writing  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -135,30 +134,6 @@ def probe_ppocr() -> str:
             f"ONNX Runtime を読み込めません（{exc}）。管理者が `{REMEDY}` を実行してください。"
         ) from exc
     return f"PP-OCRv5 mobile det+rec on onnxruntime {ort.__version__} ({base})"
-
-
-@functools.cache
-def japanese_repertoire() -> frozenset[str]:
-    """Characters of Japanese text: the cp932 repertoire without its IBM/NEC extension kanji.
-
-    cp932 adds symbols that notes use (①, ～, ㈱) to JIS X 0208, but also rare kanji such as
-    增 and 德 that are the Chinese forms the model prefers; kanji are kept only when they are
-    in JIS X 0208 (Python's ``shift_jis``).
-    """
-    chars = {" "}
-    for code in range(0x20, 0x1_0000):
-        ch = chr(code)
-        try:
-            ch.encode("cp932")
-        except UnicodeEncodeError:
-            continue
-        if unicodedata.name(ch, "").startswith("CJK"):
-            try:
-                ch.encode("shift_jis")
-            except UnicodeEncodeError:
-                continue
-        chars.add(ch)
-    return frozenset(chars)
 
 
 class _Models:

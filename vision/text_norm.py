@@ -13,6 +13,7 @@ and ① into 1, which Japanese note text keeps.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -71,3 +72,27 @@ def strip_cjk_spaces(line: str) -> str:
             out += " "
         out += part
     return out
+
+
+@functools.cache
+def japanese_repertoire() -> frozenset[str]:
+    """Characters of Japanese text: the cp932 repertoire without its IBM/NEC extension kanji.
+
+    cp932 adds symbols that notes use (①, ～, ㈱) to JIS X 0208, but also rare kanji such as
+    增 and 德 that are the Chinese forms the model prefers; kanji are kept only when they are
+    in JIS X 0208 (Python's ``shift_jis``).
+    """
+    chars = {" "}
+    for code in range(0x20, 0x1_0000):
+        ch = chr(code)
+        try:
+            ch.encode("cp932")
+        except UnicodeEncodeError:
+            continue
+        if unicodedata.name(ch, "").startswith("CJK"):
+            try:
+                ch.encode("shift_jis")
+            except UnicodeEncodeError:
+                continue
+        chars.add(ch)
+    return frozenset(chars)

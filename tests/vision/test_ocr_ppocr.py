@@ -26,7 +26,7 @@ from photogen.spec import COLORS, FontClass
 from vision.ja_lm import JapaneseLm, rescore
 from vision.ocr import TesseractEngine
 from vision.ocr_eval import EvalItem, cer, score
-from vision.ocr_ppocr import PpOcrEngine, japanese_repertoire, probe_ppocr
+from vision.ocr_ppocr import PpOcrEngine, probe_ppocr
 from vision.ppocr_decode import (
     LineRead,
     choon_candidates,
@@ -35,7 +35,7 @@ from vision.ppocr_decode import (
     with_choices,
 )
 from vision.ppocr_steps import reading_order, upright_column
-from vision.text_norm import fix_long_vowel, normalize_note_text
+from vision.text_norm import fix_long_vowel, japanese_repertoire, normalize_note_text
 from vision.types import Image, NoteText, Writing
 
 ROOT = Path(__file__).resolve().parents[2]
