@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from vision.geometry import (
     FloatArray,
     apply_homography,
+    local_mask,
     quad_area,
     side_lengths,
 )
@@ -45,8 +46,24 @@ def colour_candidates(
     for blob in components(mask):
         quads = _quads_of_blob(blob, lab[..., 0], params, min_side, glare)
         if quads and _covers_its_blob(quads, blob, parent, areas):
-            out.extend(Candidate(q, "colour", 0.95) for q in quads)
+            out.extend(Candidate(q, "colour", 0.95) for q in quads if _light_as_paper(lab, bg, q))
     return out
+
+
+def _light_as_paper(lab: Float32, bg: Float32, quad: FloatArray) -> bool:
+    """Note paper, even neon pink or purple, keeps well over half the poster paper's
+    lightness (0.59 at the darkest over the labelled photos); marker ink keeps a fifth, and
+    under warm light it differs from the paper in chroma too, so a bold written character can
+    make a note-shaped colour region."""
+    box, inside = local_mask(lab.shape, quad)
+    if not inside.any():
+        return False
+    light = float(np.median(lab[box][inside][:, 0]))
+    return light >= NOTE_MIN_LIGHTNESS * float(np.median(bg[box][inside][:, 0]))
+
+
+NOTE_MIN_LIGHTNESS = 0.4
+"""Share of the paper's Lab lightness below which a colour region is ink, not a note."""
 
 
 def _covers_its_blob(

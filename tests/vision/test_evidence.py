@@ -53,3 +53,16 @@ def test_a_stray_patch_off_the_poster_does_not_move_the_poster_outline() -> None
     found = paper.find_poster(image, [*notes, stray], paper.PaperParams())
     assert found is not None
     assert polygon_iou(found, poster) > 0.95
+
+
+def test_a_bold_written_character_on_warm_paper_is_no_note() -> None:
+    lab, bg = _paper_lab(400, 600)
+    lab[..., 2] = bg[..., 2] = 29.0  # warm light: the paper is yellowish, marker ink is not
+    ink = np.array([[100, 100], [190, 100], [190, 190], [100, 190]], np.float64)
+    pink = np.array([[350, 100], [450, 100], [450, 200], [350, 200]], np.float64)
+    for quad, colour in ((ink, (16.0, 3.0, 5.0)), (pink, (55.0, 55.0, 10.0))):
+        mask = np.zeros((400, 600), np.uint8)
+        cv2.fillConvexPoly(mask, quad.astype(np.int32), 1)
+        lab[mask > 0] = colour  # a solid block of marker; a neon pink note under dim light
+    found = colour_candidates(lab, bg, np.full((400, 600), 255, np.uint8), DetectParams(), 11.0)
+    assert [polygon_iou(c.quad, pink) > 0.9 for c in found] == [True]
