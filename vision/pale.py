@@ -77,40 +77,11 @@ def _side_pairs(
     segments facing each other across a note's width, spanning about the same stretch, make
     the hypothesis; it must then pass the room tests with a stricter edge support (three sides
     of four)."""
-    long = segments[np.hypot(*(segments[:, 2:] - segments[:, :2]).T) >= PAIR_MIN_SIDE * min_side]
-    if len(long) < 2:
-        return []
-    p0, d = long[:, :2], long[:, 2:] - long[:, :2]
-    length = np.hypot(d[:, 0], d[:, 1])
-    u = d / length[:, None]
-    # orient every segment the same way round, so parallel ones have the same direction
-    flip = (u[:, 0] < 0) | ((u[:, 0] == 0) & (u[:, 1] < 0))
-    p0 = np.where(flip[:, None], long[:, 2:], p0)
-    u = np.where(flip[:, None], -u, u)
-    normal = np.stack([-u[:, 1], u[:, 0]], axis=1)
     max_side = params.max_side_frac * max(lab.shape[:2])
+    quads = _pair_hypotheses(segments, params, min_side, max_side)
+    if not len(quads):
+        return []
     out: list[Candidate] = []
-    i_idx, j_idx = np.triu_indices(len(long), 1)
-    parallel = (u[i_idx] * u[j_idx]).sum(axis=1) > np.cos(np.radians(8.0))
-    i_idx, j_idx = i_idx[parallel], j_idx[parallel]
-    mid_j = p0[j_idx] + u[j_idx] * length[j_idx, None] / 2
-    gap = ((mid_j - p0[i_idx]) * normal[i_idx]).sum(axis=1)
-    apart = (np.abs(gap) >= 0.8 * min_side) & (np.abs(gap) <= max_side)
-    i_idx, j_idx, gap = i_idx[apart], j_idx[apart], gap[apart]
-    # where each segment runs along the first one's axis: they must face each other over most
-    # of their length, and the stretch they span together must be note-shaped
-    b0 = ((p0[j_idx] - p0[i_idx]) * u[i_idx]).sum(axis=1)
-    b1 = b0 + length[j_idx]
-    a1 = length[i_idx]
-    facing = np.minimum(a1, b1) - np.maximum(0.0, b0) >= 0.6 * np.maximum(a1, length[j_idx])
-    start, end = np.minimum(0.0, b0), np.maximum(a1, b1)
-    ratio = (end - start) / np.abs(gap)
-    shaped = facing & (ratio >= 1 / params.max_aspect) & (ratio <= params.max_aspect)
-    i_idx, gap, start, end = i_idx[shaped], gap[shaped], start[shaped], end[shaped]
-    a = p0[i_idx] + u[i_idx] * start[:, None]
-    b = p0[i_idx] + u[i_idx] * end[:, None]
-    shift = normal[i_idx] * gap[:, None]
-    quads = np.stack([a, b, b + shift, a + shift], axis=1)  # K×4×2
     centres = quads.mean(axis=1)
     if known:
         # a hypothesis centred on a note already found is that note's own sides
@@ -146,6 +117,45 @@ def _side_pairs(
             out.append(Candidate(quad, "pair", round(0.45 + 0.4 * support, 3)))
             known.append(quad)
     return out
+
+
+def _pair_hypotheses(
+    segments: FloatArray, params: DetectParams, min_side: float, max_side: float
+) -> FloatArray:
+    """Quads (K×4×2) spanned by two long segments that run parallel, face each other over most
+    of their length and are a note's width apart."""
+    long = segments[np.hypot(*(segments[:, 2:] - segments[:, :2]).T) >= PAIR_MIN_SIDE * min_side]
+    if len(long) < 2:
+        return np.zeros((0, 4, 2), np.float64)
+    p0, d = long[:, :2], long[:, 2:] - long[:, :2]
+    length = np.hypot(d[:, 0], d[:, 1])
+    u = d / length[:, None]
+    # orient every segment the same way round, so parallel ones have the same direction
+    flip = (u[:, 0] < 0) | ((u[:, 0] == 0) & (u[:, 1] < 0))
+    p0 = np.where(flip[:, None], long[:, 2:], p0)
+    u = np.where(flip[:, None], -u, u)
+    normal = np.stack([-u[:, 1], u[:, 0]], axis=1)
+    i_idx, j_idx = np.triu_indices(len(long), 1)
+    parallel = (u[i_idx] * u[j_idx]).sum(axis=1) > np.cos(np.radians(8.0))
+    i_idx, j_idx = i_idx[parallel], j_idx[parallel]
+    mid_j = p0[j_idx] + u[j_idx] * length[j_idx, None] / 2
+    gap = ((mid_j - p0[i_idx]) * normal[i_idx]).sum(axis=1)
+    apart = (np.abs(gap) >= 0.8 * min_side) & (np.abs(gap) <= max_side)
+    i_idx, j_idx, gap = i_idx[apart], j_idx[apart], gap[apart]
+    # where each segment runs along the first one's axis: they must face each other over most
+    # of their length, and the stretch they span together must be note-shaped
+    b0 = ((p0[j_idx] - p0[i_idx]) * u[i_idx]).sum(axis=1)
+    b1 = b0 + length[j_idx]
+    a1 = length[i_idx]
+    facing = np.minimum(a1, b1) - np.maximum(0.0, b0) >= 0.6 * np.maximum(a1, length[j_idx])
+    start, end = np.minimum(0.0, b0), np.maximum(a1, b1)
+    ratio = (end - start) / np.abs(gap)
+    shaped = facing & (ratio >= 1 / params.max_aspect) & (ratio <= params.max_aspect)
+    i_idx, gap, start, end = i_idx[shaped], gap[shaped], start[shaped], end[shaped]
+    a = p0[i_idx] + u[i_idx] * start[:, None]
+    b = p0[i_idx] + u[i_idx] * end[:, None]
+    shift = normal[i_idx] * gap[:, None]
+    return np.stack([a, b, b + shift, a + shift], axis=1)
 
 
 PAIR_MIN_SIDE = 0.6
