@@ -26,6 +26,13 @@ from vision.shapes import (
     single_quad,
     snap_sides,
 )
+from vision.sides import (
+    SIDE_EDGE_SUPPORT,
+    casts_shadow,
+    complete_ends,
+    edge_support,
+    outline_seen,
+)
 
 LSD_SCALE = 0.6
 """LSD works on a copy this much smaller: as good on note sides as full size, and 2× faster."""
@@ -76,7 +83,9 @@ def _side_pairs(
     """Notes whose outline has a whole side too faint to see, so no room closes: two parallel
     segments facing each other across a note's width, spanning about the same stretch, make
     the hypothesis; it must then pass the room tests with a stricter edge support (three sides
-    of four)."""
+    of four). Where none does, the hypothesis's ends are looked for in the profile across them
+    (:mod:`vision.sides`): a white note on bright paper, lit from above, has no edge along its
+    top."""
     max_side = params.max_side_frac * max(lab.shape[:2])
     quads = _pair_hypotheses(segments, params, min_side, max_side)
     if not len(quads):
@@ -98,25 +107,89 @@ def _side_pairs(
     theirs = np.zeros_like(near)
     for q in known:
         cv2.polylines(theirs, [np.round(q).astype(np.int32)], True, 255, 1)
-    near[cv2.dilate(theirs, np.ones((7, 7), np.uint8)) > 0] = 0
-    for k in sorted(first):
-        quad = order_clockwise(quads[k])
-        if _edge_support(near, quad) < PAIR_SUPPORT - 0.15:
-            continue  # not close to a note's outline even before snapping
-        centre = quad.mean(axis=0)
-        if inside_any((float(centre[0]), float(centre[1])), known):
-            continue
-        # LSD already put the sides on the edges; snapping may still find a better line
-        snapped = snap_sides(quad, grad)
-        support, quad = max(
-            (_edge_support(near, quad), quad),
-            (_edge_support(near, snapped), snapped),
-            key=lambda sq: sq[0],
-        )
-        if support >= PAIR_SUPPORT and _looks_like_paper_note(lab, bg, quad):
-            out.append(Candidate(quad, "pair", round(0.45 + 0.4 * support, 3)))
-            known.append(quad)
+    theirs = cv2.dilate(theirs, np.ones((7, 7), np.uint8))
+    near[theirs > 0] = 0
+    order = sorted(first)
+    for k in order:
+        cand = _strict_pair(lab, bg, near, grad, order_clockwise(quads[k]), known)
+        if cand is not None:
+            out.append(cand)
+            known.append(cand.quad)
+    # Then, where nothing was found, hypotheses whose ends the edge map misses: they are the
+    # weakest evidence, so they may not take the place of a better one.
+    for k in order:
+        if not _pair_sides_seen(near, quads[k]):
+            continue  # the two segments themselves lie on notes already found
+        completed = complete_ends(lab, near, quads[k], 0.8 * min_side)
+        cand = _profiled_pair(lab, bg, near, theirs, order_clockwise(completed), known)
+        if cand is not None:
+            out.append(cand)
+            known.append(cand.quad)
     return out
+
+
+FAINT_LIGHTNESS = 3.0
+"""Most a note found from a faint outline may differ in lightness from the paper around it:
+one that differs more has edges the edge map sees (a strip of tape does not)."""
+
+
+def _pair_sides_seen(near: Mask, quad: FloatArray) -> bool:
+    """Whether both sides a side-pair hypothesis was made from are still on the edge map once
+    the sides of notes already found are taken off it."""
+    return all(
+        edge_support(near, quad[i], quad[(i + 1) % 4]) >= SIDE_EDGE_SUPPORT for i in (0, 2)
+    )
+
+
+def _strict_pair(
+    lab: Float32,
+    bg: Float32,
+    near: Mask,
+    grad: Float32,
+    quad: FloatArray,
+    known: list[FloatArray],
+) -> Candidate | None:
+    """A note from a side pair whose outline is on the edge map: three sides of four, paper
+    that differs from the poster's."""
+    support = _edge_support(near, quad)
+    if support < PAIR_SUPPORT - 0.15:
+        return None  # not close to a note's outline even before snapping
+    centre = quad.mean(axis=0)
+    if inside_any((float(centre[0]), float(centre[1])), known):
+        return None
+    # LSD already put the sides on the edges; snapping may still find a better line
+    snapped = snap_sides(quad, grad)
+    support, quad = max(
+        (support, quad), (_edge_support(near, snapped), snapped), key=lambda sq: sq[0]
+    )
+    if support >= PAIR_SUPPORT and _looks_like_paper_note(lab, bg, quad):
+        return Candidate(quad, "pair", round(0.45 + 0.4 * support, 3))
+    return None
+
+
+def _profiled_pair(
+    lab: Float32,
+    bg: Float32,
+    near: Mask,
+    theirs: Mask,
+    quad: FloatArray,
+    known: list[FloatArray],
+) -> Candidate | None:
+    """A note from a side pair whose every side shows, on the edge map or in the profile
+    across it (see :mod:`vision.sides`), and that casts a drop shadow or differs from the
+    poster's paper."""
+    centre = quad.mean(axis=0)
+    if inside_any((float(centre[0]), float(centre[1])), known):
+        return None
+    if not outline_seen(lab, near, theirs, quad):
+        return None
+    found = _paper_difference(lab, bg, quad)
+    if found is None or abs(found[1]) > FAINT_LIGHTNESS:
+        return None  # a note this unlike the paper has a clear outline: not found, no note
+    if not (casts_shadow(lab, quad) or found[0] > 1.2):
+        return None
+    # the weakest evidence of all: any room or side pair at the same place wins
+    return Candidate(quad, "pair", round(0.45 + 0.4 * min(_edge_support(near, quad), 0.5), 3))
 
 
 def _pair_hypotheses(
@@ -286,6 +359,17 @@ def _looks_like_paper_note(lab: Float32, bg: Float32, quad: FloatArray) -> bool:
     """A pale note is about as light as the paper (not a dark object), and its paper differs
     from the ring just outside it (colour, lightness or a shadow), unlike a patch of poster
     enclosed by lines and arrows."""
+    found = _paper_difference(lab, bg, quad)
+    return found is not None and found[0] > 1.2
+
+
+def _paper_difference(
+    lab: Float32, bg: Float32, quad: FloatArray
+) -> tuple[float, float] | None:
+    """How the paper inside ``quad`` differs from the plain paper of the ring just outside it:
+    (Lab distance with lightness weighted by half, lightness inside − outside); ``None`` when
+    the inside is far darker than the poster paper there (no pale note) or no plain ring is
+    left."""
     centre = quad.mean(axis=0)
     short = max(1.0, min(side_lengths(quad)))
     grow = max(3.0, 0.12 * short)
@@ -298,7 +382,7 @@ def _looks_like_paper_note(lab: Float32, bg: Float32, quad: FloatArray) -> bool:
     ring = m_out & (m_in == 0)
     inside = m_in > 0
     if not ring.any() or not inside.any():
-        return False
+        return None
     light_in = lab[..., 0][inside]
     paper_in = light_in > np.percentile(light_in, 40)  # leave the ink out
     v_in = np.median(lab[inside][paper_in], axis=0)
@@ -308,16 +392,10 @@ def _looks_like_paper_note(lab: Float32, bg: Float32, quad: FloatArray) -> bool:
     # Paper of the ring only: no ink, lines, shadow or neighbouring coloured notes.
     plain = (ring_px[:, 0] > np.percentile(ring_px[:, 0], 40)) & (ring_dc < 8.0)
     if plain.sum() < 10:
-        return False
+        return None
     v_ring = np.median(ring_px[plain], axis=0)
     ref = np.median(bg[..., 0][inside])
     if v_in[0] < ref - 6.0:
-        return False
-    diff = float(
-        np.sqrt(
-            0.5 * (v_in[0] - v_ring[0]) ** 2
-            + (v_in[1] - v_ring[1]) ** 2
-            + (v_in[2] - v_ring[2]) ** 2
-        )
-    )
-    return diff > 1.2
+        return None
+    d = v_in - v_ring
+    return float(np.sqrt(0.5 * d[0] ** 2 + d[1] ** 2 + d[2] ** 2)), float(d[0])

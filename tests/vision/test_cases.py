@@ -30,11 +30,12 @@ CASES = (
 """The conditions issue 3 names, as the generator tags them."""
 
 FLOOR: dict[str, tuple[float, float]] = {
-    # (precision, recall) floors where this photo is still below the issue's target (measured
-    # 2026-12-01, third session: glare_white_pale R 0.78, white notes on bright paper)
-    "glare": (0.95, 0.72),
-    "pastel": (0.95, 0.72),
-    "bright_paper": (0.95, 0.72),
+    # (precision, recall) floors where this photo is still below the issue's target: white
+    # notes on bright paper under glare (glare_white_pale rendered directly: R 0.78 before the
+    # side profiles of vision.sides, 0.83 with them, 2026-12-02)
+    "glare": (0.95, 0.8),
+    "pastel": (0.95, 0.8),
+    "bright_paper": (0.95, 0.8),
 }
 DEFAULT_FLOOR = (0.92, 0.88)
 """Every other condition's photo measured P ≥ 0.93 and R ≥ 0.90 (2026-12-01)."""
