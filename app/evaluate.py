@@ -48,6 +48,11 @@ class PhotoScore:
     """The photo's conditions (truth ``cases``: ``tilted``, ``glare``…)."""
     note_tags: dict[str, int] = field(default_factory=dict)
     """How many truth notes carry each per-note tag (``color:white``, ``touching``…)."""
+    poster_iou: float | None = None
+    """IoU of the poster outline found with the truth's when the whole poster is in the photo
+    (0 when none was found); ``None`` when the frame cuts it off or the truth has none."""
+    poster_guessed: bool = False
+    """An outline was given although the frame cuts the poster off (it should fall back)."""
 
     @property
     def precision(self) -> float:
@@ -87,9 +92,22 @@ class Report:
             else 0.0,
             "cer": round(sum(p.char_errors for p in self.photos) / chars, 4) if chars else None,
             "median_seconds": round(float(np.median(seconds)), 3) if seconds else 0.0,
+            "poster": self.poster(),
             "misses_by_case": dict(Counter(c for p in self.photos for c in p.misses).most_common()),
             "by_case": self.by_case(),
             "recall_by_note_tag": self.recall_by_note_tag(),
+        }
+
+    def poster(self) -> dict[str, Any]:
+        """The poster outline: how often it was found where the whole poster shows, its mean
+        and lowest IoU there, and how often one was given for a poster the frame cuts off."""
+        shown = [p.poster_iou for p in self.photos if p.poster_iou is not None]
+        return {
+            "shown": len(shown),
+            "found": sum(1 for v in shown if v > 0),
+            "mean_iou": round(float(np.mean(shown)), 4) if shown else None,
+            "min_iou": round(min(shown), 4) if shown else None,
+            "guessed_when_cut_off": sum(p.poster_guessed for p in self.photos),
         }
 
     def by_case(self) -> dict[str, dict[str, float]]:
@@ -168,7 +186,10 @@ def score_photo(
     for ti, t in enumerate(truth["notes"]):
         if ti not in used_t:
             misses.extend([f"color:{t['color']}", *t.get("case", [])])
+    poster_iou, guessed = _poster_score(result, truth)
     return PhotoScore(
+        poster_iou=poster_iou,
+        poster_guessed=guessed,
         name=name,
         truth=len(truth["notes"]),
         found=len(found) - ignored,
@@ -189,6 +210,15 @@ def score_photo(
             )
         ),
     )
+
+
+def _poster_score(result: PhotoResult, truth: dict[str, Any]) -> tuple[float | None, bool]:
+    cut_off = "poster_cut_off" in truth.get("cases", [])
+    if cut_off or truth.get("poster_quad") is None:
+        return None, cut_off and result.poster_quad is not None
+    if result.poster_quad is None:
+        return 0.0, False
+    return round(polygon_iou(truth["poster_quad"], result.poster_quad), 4), False
 
 
 def evaluate(directory: Path, engine: OcrEngine | None) -> Report:
@@ -224,6 +254,13 @@ def format_report(report: Report) -> str:
         f"recall {t['recall']:.3f} F1 {t['f1']:.3f} mean IoU {t['mean_iou']:.3f} "
         f"colour {t['colour_accuracy']:.3f} CER {cer} median {t['median_seconds']:.2f} s/photo"
     )
+    poster = t["poster"]
+    if poster["shown"]:
+        lines.append(
+            f"poster outline: found on {poster['found']} of {poster['shown']} photos that show "
+            f"all of it, mean IoU {poster['mean_iou']:.3f} (lowest {poster['min_iou']:.3f}); "
+            f"given for {poster['guessed_when_cut_off']} poster(s) the frame cuts off"
+        )
     worst = sorted(t["by_case"].items(), key=lambda kv: kv[1]["f1"])
     if worst:
         lines.append(

@@ -135,11 +135,17 @@ def find_poster(image: Image, notes: list[FloatArray], params: PaperParams) -> F
     biggest = max(contours, key=cv2.contourArea)
     if cv2.contourArea(biggest) < params.poster_min_area * sh * sw:
         return None
-    quad = _hull_quad(biggest)
-    if quad is None or _touches_frame(quad, sw, sh, margin=4.0):
+    # Of the outlines the flood suggests, the one whose worst side lies best on an edge: a
+    # side across the poster (the flood cut a corner) or out on the wall has none.
+    scored = [
+        (shares, q)
+        for q in _hull_quads(biggest)
+        if not _touches_frame(q, sw, sh, margin=4.0)
+        and np.mean(shares := _edge_shares(closed, q)) > POSTER_EDGE_SHARE
+    ]
+    if not scored:
         return None
-    if not _edge_supported(closed, quad):
-        return None
+    _shares, quad = max(scored, key=lambda sq: (min(sq[0]), sum(sq[0])))
     return np.asarray(quad / scale, dtype=np.float64)
 
 
@@ -162,34 +168,73 @@ STRAY_GAP = 2.5
 """Times the median nearest-note distance beyond which a note is a stray (see ``_clustered``)."""
 
 
-def _edge_supported(image: Image, quad: FloatArray) -> bool:
-    """Most of the quad's perimeter lies on a real edge (not on a flood that stopped at noise)."""
+def _edge_shares(image: Image, quad: FloatArray) -> list[float]:
+    """Per side, the share of the quad's perimeter on a real edge (not on a flood that stopped
+    at noise)."""
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY).astype(np.float32)
     grad = cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
     grad = cv2.dilate(grad, np.ones((5, 5), np.uint8))
-    samples = []
+    strong = max(8.0, 2.5 * float(np.median(grad)))
+    h, w = grey.shape
+    t = np.linspace(0.05, 0.95, 40)[:, None]
+    shares = []
     for i in range(4):
         a, b = quad[i], quad[(i + 1) % 4]
-        for t in np.linspace(0.05, 0.95, 40):
-            x, y = a + (b - a) * t
-            xi = int(np.clip(round(x), 0, grey.shape[1] - 1))
-            yi = int(np.clip(round(y), 0, grey.shape[0] - 1))
-            samples.append(grad[yi, xi])
-    strong = np.asarray(samples) > max(8.0, 2.5 * float(np.median(grad)))
-    return bool(strong.mean() > 0.45)
+        pts = np.round(a + (b - a) * t).astype(int)
+        xs, ys = np.clip(pts[:, 0], 0, w - 1), np.clip(pts[:, 1], 0, h - 1)
+        shares.append(float((grad[ys, xs] > strong).mean()))
+    return shares
 
 
-def _hull_quad(contour: NDArray[np.int32]) -> FloatArray | None:
+POSTER_EDGE_SHARE = 0.45
+"""Share of the poster outline that must lie on a real edge."""
+
+
+def _hull_quads(contour: NDArray[np.int32]) -> list[FloatArray]:
+    """Quads that may be the poster's outline, from the flooded region's convex hull: its
+    first simplification to four corners, and the quad along its four longest sides."""
     hull = cv2.convexHull(contour)
     peri = cv2.arcLength(hull, True)
-    for eps in (0.01, 0.02, 0.03, 0.05):
-        approx = cv2.approxPolyDP(hull, eps * peri, True)
+    area = cv2.contourArea(hull)
+    polygons = [cv2.approxPolyDP(hull, eps * peri, True) for eps in (0.01, 0.02, 0.03, 0.05)]
+    out = []
+    for approx in polygons:
         if len(approx) == 4:
             quad = order_clockwise(approx.reshape(4, 2).astype(np.float64))
-            if quad_area(quad) > 0.85 * cv2.contourArea(hull):
-                return quad
+            if quad_area(quad) > 0.85 * area:
+                out.append(quad)
+            break
+    # Tape over the poster's corners stops the flood short of them: the outline is the four
+    # long sides with the cut corners between them, and they meet at the corners.
+    for approx in polygons:
+        if 4 < len(approx) <= 8:
+            sided = _long_sides_quad(approx.reshape(-1, 2).astype(np.float64))
+            if sided is not None and area <= quad_area(sided) <= CUT_CORNERS_GROWTH * area:
+                out.append(sided)
+                break
+    return out
+
+
+CUT_CORNERS_GROWTH = 1.12
+"""Most the quad from the four long sides may add to the flooded area (corners under tape)."""
+
+
+def _long_sides_quad(poly: FloatArray) -> FloatArray | None:
+    """The quad whose sides run along the four longest edges of a convex polygon, or ``None``
+    when two of them do not meet (nearly parallel neighbours)."""
+    edges = [(poly[i], poly[(i + 1) % len(poly)]) for i in range(len(poly))]
+    lengths = [float(np.hypot(*(b - a))) for a, b in edges]
+    keep = sorted(np.argsort(lengths)[-4:])
+    sides = [edges[i] for i in keep]
+    corners = []
+    for (p, q), (r, t) in zip(sides, sides[1:] + sides[:1], strict=True):
+        d1, d2 = q - p, t - r
+        det = d1[0] * d2[1] - d1[1] * d2[0]
+        if abs(det) < 0.1 * float(np.hypot(*d1) * np.hypot(*d2)):  # under ~6° apart
             return None
-    return None
+        k = ((r - p)[0] * d2[1] - (r - p)[1] * d2[0]) / det
+        corners.append(p + k * d1)
+    return order_clockwise(np.array(corners, np.float64))
 
 
 def _touches_frame(quad: FloatArray, w: int, h: int, margin: float = 3.0) -> bool:

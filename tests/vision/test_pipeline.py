@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import photogen
-from app.evaluate import score_photo
+from app.evaluate import Report, score_photo
 from vision.errors import ImageDecodeError, ImageTooLargeError, ImageTooSmallError
 from vision.geometry import order_clockwise, polygon_iou, quad_area
 from vision.io import decode_image
@@ -247,3 +247,38 @@ def test_odd_images_give_a_result_not_an_exception(kind: str) -> None:
     result = recognize(image, None)
     assert result.notes == ()
     assert result.warnings  # at least "no notes found"
+
+
+def test_eval_scores_the_poster_outline(results: dict[str, Any]) -> None:
+    scores = [score_photo(n, r, t, 0.0, ocr=False) for n, (_d, r, t) in results.items()]
+    by_name = {s.name: s for s in scores}
+    assert by_name["08_cut_off_s108"].poster_iou is None  # the frame cuts it off
+    assert not by_name["08_cut_off_s108"].poster_guessed
+    assert by_name["01_front_s101"].poster_iou is not None
+    assert by_name["01_front_s101"].poster_iou > 0.95
+    # a wrong outline scores low, a missing one 0
+    _d, front, t = results["01_front_s101"]
+    shifted = replace(front, poster_quad=tuple((x + 400.0, y) for x, y in front.poster_quad))
+    assert score_photo("x", shifted, t, 0.0, ocr=False).poster_iou < 0.8
+    assert score_photo("x", replace(front, poster_quad=None), t, 0.0, ocr=False).poster_iou == 0
+    poster = Report(scores).totals()["poster"]
+    assert poster["shown"] == sum(s.poster_iou is not None for s in scores) >= 6
+    assert poster["found"] == poster["shown"] and poster["mean_iou"] > 0.9
+
+
+def test_a_poster_outline_with_corners_cut_off_by_tape_is_the_four_long_sides() -> None:
+    from vision.paper import _long_sides_quad
+
+    # a slightly tilted 500×350 sheet whose flood stopped short of two corners (tape)
+    corners = np.array([[40, 30], [540, 50], [530, 400], [30, 380]], np.float64)
+    cut = []
+    for i in range(4):
+        a, b, c = corners[i - 1], corners[i], corners[(i + 1) % 4]
+        if i in (0, 2):
+            cut += [b + (a - b) * 0.08, b + (c - b) * 0.08]
+        else:
+            cut.append(b)
+    quad = _long_sides_quad(np.array(cut))
+    assert quad is not None
+    assert np.abs(quad - order_clockwise(corners)).max() < 1.0
+    assert polygon_iou(quad, corners) > 0.99
