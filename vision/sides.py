@@ -58,10 +58,23 @@ def find_side(
     threshold (≥ 1 means seen) and its offset along ``inward`` (px); (0, 0) when the side lies
     mostly outside the image or the evidence is a marker line (no note side).
     """
+    found = _contrasts(lab, a, b, inward, back, forward)
+    if found is None:
+        return 0.0, 0
+    offsets, contrast = found
+    k = int(np.argmax(contrast))
+    return float(contrast[k]), int(offsets[k])
+
+
+def _contrasts(
+    lab: Float32, a: FloatArray, b: FloatArray, inward: FloatArray, back: int, forward: int
+) -> tuple[NDArray[np.int64], FloatArray] | None:
+    """Offsets from ``-back`` to ``forward`` and the contrast of a side at each (see
+    :func:`find_side`), or ``None`` when the side lies mostly outside the image."""
     lo, hi = back + MARGIN, forward + MARGIN
     found = _profile(lab, a, b, inward, lo, hi)
     if found is None:
-        return 0.0, 0
+        return None
     profile, lined = found
     light = profile[:, 0]
     noise = float(np.median(np.abs(np.diff(light)))) / 0.6745 / np.sqrt(2.0)
@@ -79,9 +92,7 @@ def find_side(
     # a marker line in the window: its fringe is no evidence of a side
     near_line = np.convolve(lined.astype(np.float64), np.ones(2 * MARGIN + 1), mode="valid") > 0
     contrast = np.where(near_line | (ridge > LINE_INK), 0.0, np.maximum(step, ridge))
-    k = int(np.argmax(contrast))
-    best, where = float(contrast[k]), int(o[k]) - lo
-    return best / max(SIDE_MIN_CONTRAST, SIDE_NOISE_FACTOR * noise), where
+    return o - lo, contrast / max(SIDE_MIN_CONTRAST, SIDE_NOISE_FACTOR * noise)
 
 
 def _profile(
@@ -96,7 +107,8 @@ def _profile(
     offsets = np.arange(-lo, hi + 1, dtype=np.float64)
     pts = a[None, None] + (b - a)[None, None] * t[None, :, None] + inward * offsets[:, None, None]
     h, w = lab.shape[:2]
-    x, y = pts[..., 0], pts[..., 1]
+    ends = pts[[0, -1]]  # a column lies in the image when both its ends do
+    x, y = ends[..., 0], ends[..., 1]
     cols = ((x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)).all(axis=0)
     if cols.sum() < n / 3:
         return None
@@ -106,7 +118,9 @@ def _profile(
     )
     light = samples[..., 0]
     rows = np.median(light, axis=1, keepdims=True)
-    lined = rows[:, 0] < np.percentile(rows[:, 0], 90) - LINE_INK
+    lined = rows[:, 0] < np.partition(rows[:, 0], int(0.9 * (len(rows) - 1)))[
+        int(0.9 * (len(rows) - 1))
+    ] - LINE_INK
     chroma = samples[..., 1:] - samples[..., 1:].mean(axis=1, keepdims=True)
     ink = (light < rows - SIDE_INK) | (np.abs(chroma).max(axis=2) > SIDE_INK)
     # the soft fringe of a stroke is no paper either
@@ -143,13 +157,19 @@ def complete_ends(lab: Float32, near: Mask, quad: FloatArray, min_length: float)
         p, q, inward = (a, a2, u) if end == 0 else (b, b2, -u)
         if edge_support(near, p, q) >= SIDE_EDGE_SUPPORT:
             continue
-        score, offset = side_evidence(lab, p, q, inward)
-        if score < 1.0:  # not where the segments end: short of it, or past a broken side
-            forward = int(length - min_length)
-            back = int(END_REACH * max(length, float(np.hypot(*(q - p)))))
-            score, offset = find_side(lab, p, q, inward, back, max(SLACK, forward))
-        if score < 1.0:
+        forward = max(SLACK, int(length - min_length))
+        back = max(SLACK, int(END_REACH * max(length, float(np.hypot(*(q - p))))))
+        found = _contrasts(lab, p, q, inward, back, forward)
+        if found is None:
             continue
+        offsets, contrast = found
+        at_end = np.abs(offsets) <= SLACK
+        # where the segments end if it shows there; else short of it, or past a broken side
+        pool = at_end if contrast[at_end].max() >= 1.0 else np.ones_like(at_end)
+        k = int(np.flatnonzero(pool)[np.argmax(contrast[pool])])
+        if contrast[k] < 1.0:
+            continue
+        offset = int(offsets[k])
         if end == 0:
             a, a2 = a + inward * offset, a2 + inward * offset
         else:
