@@ -25,10 +25,11 @@ Design (issue 4, measured on generated note crops):
 * One intra-op thread per session; parallelism comes from processes (:mod:`vision.ocr_pool`),
   each loading the models once.
 
-The pure steps are in :mod:`vision.ppocr_steps` (box post-processing, reading order, line
-cutting) and :mod:`vision.ppocr_decode` (batch, CTC decoding, text and confidence); the
-language model that picks among the recogniser's candidates is :mod:`vision.ja_lm`; this
-module loads and runs the models.
+The pure steps are in :mod:`vision.ppocr_steps` (box post-processing, with merged and
+crowded kernels handled by :mod:`vision.ppocr_kernels`; reading order, line cutting) and
+:mod:`vision.ppocr_decode` (batch, CTC decoding, text and confidence); the language model
+that picks among the recogniser's candidates is :mod:`vision.ja_lm`; this module loads and
+runs the models.
 
 Frames: crops are H×W×3 **BGR** uint8, upright, origin top-left; boxes are 4×2 float32
 corner arrays in crop pixels, clockwise from top-left. Failures on one note come back as

@@ -31,6 +31,7 @@ from vision.ocr_prep import (
     ink_mask,
     line_cuts,
 )
+from vision.ppocr_kernels import room, split_merged
 from vision.types import Image, Writing
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,10 @@ class PpParams:
         min_coverage: when less of the note's ink than this lies inside the detected lines,
             the confidence is scaled down by the shortfall.
         ink_side: the ink profile (writing vote, coverage) is taken at this long side.
+        split_below: a text kernel filling less of its rectangle than this is cut in two
+            where its profile has a valley (:func:`split_merged`; 0: never).
+        share_gap: a line box grows towards a kernel beside it by at most this share of
+            the gap between them (0: the full margin, as the reference).
     """
 
     det_limit_side_len: int = 320
@@ -107,6 +112,8 @@ class PpParams:
     reread_below: float = 0.6
     min_coverage: float = 0.95
     ink_side: int = 160
+    split_below: float = 0.65
+    share_gap: float = 0.7
 
 
 # --- detection -----------------------------------------------------------------------------
@@ -152,18 +159,28 @@ def db_boxes(prob: NDArray[np.float32], params: PpParams, scale_y: float, scale_
     """Line boxes (crop pixels) from the detector's probability map (DB post-processing).
 
     Each text kernel's minimum-area rectangle is grown by ``area · unclip_ratio / perimeter``
-    on every side (what the reference's polygon offset gives for a rectangle).
+    on every side (what the reference's polygon offset gives for a rectangle), but towards a
+    kernel beside it by at most ``share_gap`` of the gap between them (:func:`room`).
     """
     bitmap = (prob > params.det_thresh).astype(np.uint8)
     contours, _ = cv2.findContours(bitmap, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    boxes: list[Box] = []
+    if params.split_below > 0:
+        contours = [part for c in contours[:1000] for part in split_merged(c, params.split_below)]
+    kernels = []
     for contour in contours[:1000]:
         box, short = mini_box(contour)
-        if short < 3 or box_score(prob, box) < params.box_thresh:
-            continue
-        (cx, cy), (bw, bh), angle = cv2.minAreaRect(box.reshape(-1, 1, 2))
+        if short >= 3 and box_score(prob, box) >= params.box_thresh:
+            kernels.append(box)
+    boxes: list[Box] = []
+    for i, kernel in enumerate(kernels):
+        rect = cv2.minAreaRect(kernel.reshape(-1, 1, 2))
+        (cx, cy), (bw, bh), angle = rect
         grow = bw * bh * params.unclip_ratio / max(1e-6, 2 * (bw + bh))
-        grown = cv2.boxPoints(((cx, cy), (bw + 2 * grow, bh + 2 * grow), angle))
+        gu, gv = grow, grow
+        if params.share_gap > 0:
+            ru, rv = room(rect, [k for j, k in enumerate(kernels) if j != i], COLUMN)
+            gu, gv = min(grow, params.share_gap * ru), min(grow, params.share_gap * rv)
+        grown = cv2.boxPoints(((cx, cy), (bw + 2 * gu, bh + 2 * gv), angle))
         box, short = mini_box(grown)
         if short < 5:
             continue

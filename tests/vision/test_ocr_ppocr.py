@@ -34,7 +34,7 @@ from vision.ppocr_decode import (
     merge_views,
     with_choices,
 )
-from vision.ppocr_steps import reading_order, upright_column
+from vision.ppocr_steps import PpParams, db_boxes, reading_order, upright_column
 from vision.text_norm import fix_long_vowel, japanese_repertoire, normalize_note_text
 from vision.types import Image, NoteText, Writing
 
@@ -107,6 +107,46 @@ def test_upright_column_lays_characters_side_by_side(pp: PpOcrEngine) -> None:
     line = upright_column(crop, column)
     assert line is not None and line.shape[1] > 3 * line.shape[0]
     assert upright_column(np.full((200, 200, 3), 230, np.uint8), column) is None
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> float:
+    import cv2
+
+    return float(cv2.intersectConvexConvex(a.reshape(-1, 1, 2), b.reshape(-1, 1, 2))[0])
+
+
+def test_merged_columns_are_cut_apart() -> None:
+    # two 縦書き columns joined at the top (an L), as the detector gives 窓口で/案内 set close
+    prob = np.zeros((160, 160), np.float32)
+    prob[20:140, 90:110] = 0.9  # the long column
+    prob[20:70, 50:70] = 0.9  # the short one
+    prob[20:30, 70:90] = 0.9  # the bridge
+    assert len(db_boxes(prob, PpParams(split_below=0), 1.0, 1.0)) == 1
+    boxes = db_boxes(prob, PpParams(), 1.0, 1.0)
+    assert len(boxes) == 2
+    short, long_ = sorted(float(b[:, 1].max() - b[:, 1].min()) for b in boxes)
+    assert short < 90 < 130 < long_  # one box per column
+
+
+def test_close_columns_do_not_reach_into_each_other() -> None:
+    prob = np.zeros((160, 160), np.float32)
+    prob[20:140, 90:110] = 0.9
+    prob[20:80, 66:84] = 0.9  # a short column 6 px beside it
+    full = db_boxes(prob, PpParams(share_gap=0), 1.0, 1.0)
+    assert len(full) == 2 and _overlap(*full) > 0
+    boxes = sorted(db_boxes(prob, PpParams(), 1.0, 1.0), key=lambda b: float(b[:, 0].min()))
+    assert len(boxes) == 2 and _overlap(*boxes) < 0.5 * _overlap(*full)
+    # neither box reaches the other column's kernel
+    assert float(boxes[0][:, 0].max()) < 90 and float(boxes[1][:, 0].min()) > 84
+    # grown as usual along the columns and away from the neighbour
+    assert max(float(b[:, 1].max()) for b in boxes) > 145
+    assert min(float(b[:, 0].min()) for b in boxes) < 62  # kernel at 66
+    # a lone character under a line is no line beside it: both keep their full margin
+    rows = np.zeros((160, 160), np.float32)
+    rows[40:60, 20:140] = 0.9
+    rows[66:86, 60:80] = 0.9
+    assert _overlap(*db_boxes(rows, PpParams(), 1.0, 1.0)) == _overlap(
+        *db_boxes(rows, PpParams(share_gap=0), 1.0, 1.0))
 
 
 def test_blank_note_is_empty(pp: PpOcrEngine) -> None:
