@@ -32,6 +32,7 @@ from vision.sides import (
     complete_ends,
     edge_support,
     outline_seen,
+    outline_support,
 )
 
 LSD_SCALE = 0.6
@@ -118,6 +119,9 @@ def _side_pairs(
     # Then, where nothing was found, hypotheses whose ends the edge map misses: they are the
     # weakest evidence, so they may not take the place of a better one.
     for k in order:
+        centre = quads[k].mean(axis=0)
+        if inside_any((float(centre[0]), float(centre[1])), known):
+            continue  # the sides of a note the first pass found
         if not _pair_sides_seen(near, quads[k]):
             continue  # the two segments themselves lie on notes already found
         completed = complete_ends(lab, near, quads[k], 0.8 * min_side)
@@ -151,7 +155,7 @@ def _strict_pair(
 ) -> Candidate | None:
     """A note from a side pair whose outline is on the edge map: three sides of four, paper
     that differs from the poster's."""
-    support = _edge_support(near, quad)
+    support = outline_support(near, quad)
     if support < PAIR_SUPPORT - 0.15:
         return None  # not close to a note's outline even before snapping
     centre = quad.mean(axis=0)
@@ -160,7 +164,7 @@ def _strict_pair(
     # LSD already put the sides on the edges; snapping may still find a better line
     snapped = snap_sides(quad, grad)
     support, quad = max(
-        (support, quad), (_edge_support(near, snapped), snapped), key=lambda sq: sq[0]
+        (support, quad), (outline_support(near, snapped), snapped), key=lambda sq: sq[0]
     )
     if support >= PAIR_SUPPORT and _looks_like_paper_note(lab, bg, quad):
         return Candidate(quad, "pair", round(0.45 + 0.4 * support, 3))
@@ -181,15 +185,15 @@ def _profiled_pair(
     centre = quad.mean(axis=0)
     if inside_any((float(centre[0]), float(centre[1])), known):
         return None
-    if not outline_seen(lab, near, theirs, quad):
-        return None
     found = _paper_difference(lab, bg, quad)
     if found is None or abs(found[1]) > FAINT_LIGHTNESS:
         return None  # a note this unlike the paper has a clear outline: not found, no note
+    if not outline_seen(lab, near, theirs, quad):
+        return None
     if not (casts_shadow(lab, quad) or found[0] > 1.2):
         return None
     # the weakest evidence of all: any room or side pair at the same place wins
-    return Candidate(quad, "pair", round(0.45 + 0.4 * min(_edge_support(near, quad), 0.5), 3))
+    return Candidate(quad, "pair", round(0.45 + 0.4 * min(outline_support(near, quad), 0.5), 3))
 
 
 def _pair_hypotheses(
@@ -275,7 +279,7 @@ def _rooms(
         if quad is None:
             continue
         quad = snap_sides(quad + np.array([x0, y0], dtype=np.float64), grad)
-        support = _edge_support(near, quad)
+        support = outline_support(near, quad)
         if support >= 0.55 and _looks_like_paper_note(lab, bg, quad):
             out.append(Candidate(quad, "edge", round(0.5 + 0.4 * support, 3)))
     return out
@@ -338,21 +342,6 @@ def _draw_segments(edges: Mask, grey: Mask, ink_near: Mask, min_side: float) -> 
     ends = np.round(np.hstack([seg[:, :2] - ext, seg[:, 2:] + ext])).astype(np.int32)
     cv2.polylines(edges, list(ends.reshape(-1, 2, 2)), False, 255)
     return np.asarray(seg, np.float64)
-
-
-def _edge_support(near: Mask, quad: FloatArray) -> float:
-    """Share of points along the quad's sides that lie on ``near`` (edges, slightly grown)."""
-    hits = total = 0
-    h, w = near.shape
-    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
-        n = max(2, int(np.hypot(*(b - a)) / 2))
-        t = np.linspace(0.08, 0.92, n)[:, None]  # corners are often rounded or shadowed
-        pts = np.round(a + (b - a) * t).astype(int)
-        ok = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
-        pts = pts[ok]
-        total += n
-        hits += int((near[pts[:, 1], pts[:, 0]] > 0).sum())
-    return hits / max(1, total)
 
 
 def _looks_like_paper_note(lab: Float32, bg: Float32, quad: FloatArray) -> bool:

@@ -187,6 +187,14 @@ def edge_support(near: Mask, a: FloatArray, b: FloatArray) -> float:
     return float((near[pts[ok, 1], pts[ok, 0]] > 0).sum()) / n
 
 
+def outline_support(near: Mask, quad: FloatArray) -> float:
+    """Share of the points along all of the quad's sides (corners left out) on ``near``."""
+    sides = list(zip(quad, np.roll(quad, -1, axis=0), strict=True))
+    counts = [max(2, int(np.hypot(*(b - a)) / 2)) for a, b in sides]
+    hits = sum(edge_support(near, a, b) * n for (a, b), n in zip(sides, counts, strict=True))
+    return hits / sum(counts)
+
+
 def outline_seen(lab: Float32, near: Mask, theirs: Mask, quad: FloatArray) -> bool:
     """Whether every side of ``quad`` shows: on the edge map, or as a step or ridge in the
     profile across it; a side that lies along a note already found (``theirs``) does not
