@@ -137,11 +137,12 @@ def find_poster(image: Image, notes: list[FloatArray], params: PaperParams) -> F
         return None
     # Of the outlines the flood suggests, the one whose worst side lies best on an edge: a
     # side across the poster (the flood cut a corner) or out on the wall has none.
+    edges = _strong_edges(closed)
     scored = [
         (shares, q)
         for q in _hull_quads(biggest)
         if not _touches_frame(q, sw, sh, margin=4.0)
-        and np.mean(shares := _edge_shares(closed, q)) > POSTER_EDGE_SHARE
+        and np.mean(shares := _edge_shares(edges, q)) > POSTER_EDGE_SHARE
     ]
     if not scored:
         return None
@@ -168,21 +169,25 @@ STRAY_GAP = 2.5
 """Times the median nearest-note distance beyond which a note is a stray (see ``_clustered``)."""
 
 
-def _edge_shares(image: Image, quad: FloatArray) -> list[float]:
-    """Per side, the share of the quad's perimeter on a real edge (not on a flood that stopped
-    at noise)."""
+def _strong_edges(image: Image) -> NDArray[np.bool_]:
+    """Where ``image`` has a real edge (not the noise a flood may stop at): gradient, grown by
+    2 px, above 2.5× its median."""
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY).astype(np.float32)
     grad = cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
     grad = cv2.dilate(grad, np.ones((5, 5), np.uint8))
-    strong = max(8.0, 2.5 * float(np.median(grad)))
-    h, w = grey.shape
+    return np.asarray(grad > max(8.0, 2.5 * float(np.median(grad))))
+
+
+def _edge_shares(edges: NDArray[np.bool_], quad: FloatArray) -> list[float]:
+    """Per side, the share of the quad's perimeter on ``edges``."""
+    h, w = edges.shape
     t = np.linspace(0.05, 0.95, 40)[:, None]
     shares = []
     for i in range(4):
         a, b = quad[i], quad[(i + 1) % 4]
         pts = np.round(a + (b - a) * t).astype(int)
         xs, ys = np.clip(pts[:, 0], 0, w - 1), np.clip(pts[:, 1], 0, h - 1)
-        shares.append(float((grad[ys, xs] > strong).mean()))
+        shares.append(float(edges[ys, xs].mean()))
     return shares
 
 

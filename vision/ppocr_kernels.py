@@ -14,7 +14,6 @@ float32 corner arrays in the same pixels.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -22,8 +21,6 @@ from typing import Any
 import cv2
 import numpy as np
 from numpy.typing import NDArray
-
-log = logging.getLogger(__name__)
 
 Box = NDArray[np.float32]
 

@@ -10,6 +10,8 @@ arrow touching the note, or the writing, is not its side).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -78,16 +80,15 @@ def _contrasts(
     profile, lined = found
     light = profile[:, 0]
     noise = float(np.median(np.abs(np.diff(light)))) / 0.6745 / np.sqrt(2.0)
-    o = np.arange(MARGIN, len(profile) - MARGIN)
-    outside, inside = _strip(profile, o, -6, -2), _strip(profile, o, 2, 6)
+    o, strip, line = _positions(profile)
+    outside, inside = strip(-6, -2), strip(2, 6)
     # a step is sharp: the light falling off across a note or a glare patch changes the
     # strips further out as much, an edge does not
     drift = 0.5 * (
-        np.linalg.norm(_strip(profile, o, -12, -8) - outside, axis=1)
-        + np.linalg.norm(_strip(profile, o, 8, 12) - inside, axis=1)
+        np.linalg.norm(strip(-12, -8) - outside, axis=1)
+        + np.linalg.norm(strip(8, 12) - inside, axis=1)
     )
     step = np.maximum(0.0, np.linalg.norm(inside - outside, axis=1) - 4.0 / 3.0 * drift)
-    line = np.minimum(np.minimum(light[o - 1], light[o]), light[o + 1])
     ridge = 0.5 * (outside[:, 0] + inside[:, 0]) - line
     # a marker line in the window: its fringe is no evidence of a side
     near_line = np.convolve(lined.astype(np.float64), np.ones(2 * MARGIN + 1), mode="valid") > 0
@@ -217,18 +218,26 @@ def ridge_depth(lab: Float32, a: FloatArray, b: FloatArray, inward: FloatArray) 
     found = _profile(lab, a, b, inward, lo, hi)
     if found is None or found[1].any():
         return 0.0
-    profile = found[0]
-    o = np.arange(MARGIN, len(profile) - MARGIN)
-    outside, inside = _strip(profile, o, -6, -2)[:, 0], _strip(profile, o, 2, 6)[:, 0]
-    light = profile[:, 0]
-    line = np.minimum(np.minimum(light[o - 1], light[o]), light[o + 1])
+    _o, strip, line = _positions(found[0])
+    outside, inside = strip(-6, -2)[:, 0], strip(2, 6)[:, 0]
     return float(max(0.0, (np.minimum(outside, inside) - line).max()))
 
 
-def _strip(profile: Float32, o: NDArray[np.int64], start: int, end: int) -> FloatArray:
-    """Mean of ``profile`` rows ``o + start`` … ``o + end`` for every offset in ``o``."""
+def _positions(
+    profile: Float32,
+) -> tuple[NDArray[np.int64], Callable[[int, int], FloatArray], FloatArray]:
+    """The profile rows a side may lie on (``MARGIN`` from either end), a function giving the
+    mean of rows ``o + start`` … ``o + end`` at each of them, and the darkest lightness of the
+    three rows around each (the thin line of a cut edge or shadow)."""
+    o = np.arange(MARGIN, len(profile) - MARGIN)
     cum = np.vstack([np.zeros((1, profile.shape[1])), np.cumsum(profile, axis=0, dtype=np.float64)])
-    return np.asarray((cum[o + end + 1] - cum[o + start]) / (end - start + 1), np.float64)
+
+    def strip(start: int, end: int) -> FloatArray:
+        return np.asarray((cum[o + end + 1] - cum[o + start]) / (end - start + 1), np.float64)
+
+    light = profile[:, 0]
+    line = np.minimum(np.minimum(light[o - 1], light[o]), light[o + 1]).astype(np.float64)
+    return o, strip, line
 
 
 SHADOW_MIN = 5.0
