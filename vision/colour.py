@@ -12,6 +12,7 @@ import numpy as np
 
 from vision.geometry import FloatArray, local_mask
 from vision.paper import Float32
+from vision.quantiles import channel_medians, percentile
 
 PAPER_LAB = np.array([94.0, 0.0, 5.0], dtype=np.float32)
 """What 模造紙 looks like under neutral light (a slightly warm white)."""
@@ -47,10 +48,11 @@ def note_lab(lab: Float32, bg: Float32, quad: FloatArray) -> FloatArray:
     lab, bg = lab[box], bg[box]
     if inside.sum() < 4:
         inside = np.ones(lab.shape[:2], bool)
-    px = lab[inside]
-    paper = px[px[:, 0] >= np.percentile(px[:, 0], 40)]
-    measured = np.median(paper, axis=0).astype(np.float64)
-    ref = np.median(bg[inside], axis=0).astype(np.float64)
+    light = lab[..., 0][inside]
+    paper = inside.copy()
+    paper[inside] = light >= percentile(light, 40)
+    measured = channel_medians(lab, paper).astype(np.float64)
+    ref = channel_medians(bg, inside).astype(np.float64)
     # von Kries: the light scales each linear channel; the gains that bring the surrounding
     # poster paper to its known colour bring the note to its own (a dim or tinted light
     # scales chroma too, which a shift in Lab would not undo).

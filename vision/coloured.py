@@ -17,6 +17,7 @@ from vision.geometry import (
     side_lengths,
 )
 from vision.paper import Float32
+from vision.quantiles import median, percentile
 from vision.shapes import (
     INK_DARKER,
     Candidate,
@@ -58,8 +59,8 @@ def _light_as_paper(lab: Float32, bg: Float32, quad: FloatArray) -> bool:
     box, inside = local_mask(lab.shape, quad)
     if not inside.any():
         return False
-    light = float(np.median(lab[box][inside][:, 0]))
-    return light >= NOTE_MIN_LIGHTNESS * float(np.median(bg[box][inside][:, 0]))
+    light = float(median(lab[box][..., 0][inside]))
+    return light >= NOTE_MIN_LIGHTNESS * float(median(bg[box][..., 0][inside]))
 
 
 NOTE_MIN_LIGHTNESS = 0.4
@@ -124,11 +125,11 @@ def split_at_seams(
     m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
     flat = cv2.warpPerspective(grad, m, (cw, ch), flags=cv2.INTER_LINEAR)
     face = cv2.warpPerspective(light, m, (cw, ch), flags=cv2.INTER_LINEAR)
-    ink = face < float(np.percentile(face, 60)) - INK_DARKER  # writing on the note
+    ink = face < float(percentile(face.ravel(), 60)) - INK_DARKER  # writing on the note
     ink = cv2.dilate(ink.astype(np.uint8), np.ones((SEAM_INK_GAP, SEAM_INK_GAP), np.uint8)) > 0
     # the threshold comes from the note's paper alone: the writing's own edges would raise it
     paper = flat[~ink] if (~ink).any() else flat
-    strong = flat > max(2.0, 3.0 * float(np.median(paper)))
+    strong = flat > max(2.0, 3.0 * float(median(paper.ravel())))
     for axis, size, other in ((0, cw, ch), (1, ch, cw)):
         # A single note is never cut: only a blob longer than a note is wide (two square
         # notes side by side), along its long side.

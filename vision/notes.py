@@ -28,6 +28,7 @@ from vision.geometry import (
 )
 from vision.pale import pale_candidates, pale_edges
 from vision.paper import Float32, dominant_colour
+from vision.quantiles import channel_medians
 from vision.shapes import (
     Candidate,
     DetectParams,
@@ -95,5 +96,5 @@ def _chroma_distance(lab: Float32, quad: FloatArray, paper_ab: FloatArray) -> fl
     box, inside = local_mask(lab.shape, quad)
     if not inside.any():
         return float("inf")
-    ab = np.median(lab[box][inside][:, 1:], axis=0)
+    ab = channel_medians(lab[box][..., 1:], inside)
     return float(np.hypot(*(ab - paper_ab)))

@@ -13,6 +13,7 @@ from vision.geometry import (
     side_lengths,
 )
 from vision.paper import Float32
+from vision.quantiles import channel_medians, median, percentile
 from vision.shapes import (
     INK_DARKER,
     Candidate,
@@ -373,17 +374,18 @@ def _paper_difference(
     if not ring.any() or not inside.any():
         return None
     light_in = lab[..., 0][inside]
-    paper_in = light_in > np.percentile(light_in, 40)  # leave the ink out
-    v_in = np.median(lab[inside][paper_in], axis=0)
+    paper_in = inside.copy()
+    paper_in[inside] = light_in > percentile(light_in, 40)  # leave the ink out
+    v_in = channel_medians(lab, paper_in)
     ring_px = lab[ring]
     ring_bg = bg[ring]
     ring_dc = np.hypot(ring_px[:, 1] - ring_bg[:, 1], ring_px[:, 2] - ring_bg[:, 2])
     # Paper of the ring only: no ink, lines, shadow or neighbouring coloured notes.
-    plain = (ring_px[:, 0] > np.percentile(ring_px[:, 0], 40)) & (ring_dc < 8.0)
+    plain = (ring_px[:, 0] > percentile(ring_px[:, 0], 40)) & (ring_dc < 8.0)
     if plain.sum() < 10:
         return None
-    v_ring = np.median(ring_px[plain], axis=0)
-    ref = np.median(bg[..., 0][inside])
+    v_ring = channel_medians(ring_px, plain)
+    ref = median(bg[..., 0][inside])
     if v_in[0] < ref - 6.0:
         return None
     d = v_in - v_ring

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vision.geometry import FloatArray, order_clockwise, quad_area
+from vision.quantiles import median, percentile
 from vision.types import Image
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def dominant_colour(lab: Float32) -> Float32:
     # Paper is light and nearly neutral; a poster hung off-centre leaves the middle of the
     # photo to the wall or table, so look at the whole photo's light, neutral pixels then.
     candidates = lab.reshape(-1, 3)
-    light = float(np.percentile(candidates[:, 0], 50))
+    light = float(percentile(candidates[:, 0], 50))
     paperlike = candidates[
         (candidates[:, 0] >= light) & (np.hypot(candidates[:, 1], candidates[:, 2]) < 20.0)
     ]
@@ -96,7 +97,7 @@ def dominant_colour(lab: Float32) -> Float32:
     a = (a_edges[ia] + a_edges[ia + 1]) / 2
     b = (b_edges[ib] + b_edges[ib + 1]) / 2
     near = np.hypot(centre[:, 1] - a, centre[:, 2] - b) < 4
-    light = float(np.median(centre[near, 0])) if near.any() else float(np.median(centre[:, 0]))
+    light = float(median(centre[near, 0])) if near.any() else float(median(centre[:, 0]))
     return np.array([light, a, b], dtype=np.float32)
 
 
@@ -175,7 +176,7 @@ def _strong_edges(image: Image) -> NDArray[np.bool_]:
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY).astype(np.float32)
     grad = cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
     grad = cv2.dilate(grad, np.ones((5, 5), np.uint8))
-    return np.asarray(grad > max(8.0, 2.5 * float(np.median(grad))))
+    return np.asarray(grad > max(8.0, 2.5 * float(median(grad.ravel()))))
 
 
 def _edge_shares(edges: NDArray[np.bool_], quad: FloatArray) -> list[float]:

@@ -10,6 +10,7 @@ import numpy as np
 
 from vision.geometry import FloatArray, quad_area, side_lengths
 from vision.paper import Float32
+from vision.quantiles import median
 from vision.types import Image
 
 BLURRY = "写真がぼやけています。手ぶれに注意して、ピントを合わせてから撮影し直してください。"
@@ -55,7 +56,7 @@ def assess(
     if not quads:
         out.append(NO_NOTES)
     grey = cv2.cvtColor(work, cv2.COLOR_BGR2GRAY)
-    if float(np.median(lab[::4, ::4, 0])) < 35.0:  # every 16th pixel tells as well
+    if float(median(lab[::4, ::4, 0].ravel())) < 35.0:  # every 16th pixel tells as well
         out.append(TOO_DARK)
     if quads and _sharpness(grey, quads) < 12.0:
         out.append(BLURRY)
@@ -108,7 +109,7 @@ def _glare(work: Image, lab: Float32, quads: list[FloatArray]) -> bool:
         light = lab[y0:y1, x0:x1, 0]
         if light.shape != inside.shape or not inside.any():
             continue
-        face = float(np.median(light[inside]))
+        face = float(median(light[inside]))
         blown = inside & bright[y0:y1, x0:x1] & (light > face + 6.0)
         if blown.sum() > GLARE_SHARE * inside.sum():
             return True
