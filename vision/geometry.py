@@ -114,3 +114,43 @@ def local_mask(
     mask = np.zeros((max(1, y1 - y0), max(1, x1 - x0)), np.uint8)
     cv2.fillConvexPoly(mask, np.round(quad - [x0, y0]).astype(np.int32), 255)
     return (slice(y0, y1), slice(x0, x1)), mask > 0
+
+
+def snap_sides(quad: FloatArray, grad: NDArray[np.float32], reach: int = 3) -> FloatArray:
+    """Move each side of ``quad`` along its normal (up to ``reach`` px) onto the strongest
+    lightness edge, then take the corners where the moved sides meet.
+
+    A room found by growing free space back stops a pixel or two short of the note's true
+    border, and its fitted corners follow the rounded room; the sides themselves are what the
+    photo shows best.
+    """
+    h, w = grad.shape
+    centre = quad.mean(axis=0)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        d = b - a
+        length = float(np.hypot(*d))
+        if length < 4:
+            return quad
+        normal = np.array([d[1], -d[0]]) / length
+        if np.dot(normal, (a + b) / 2 - centre) < 0:
+            normal = -normal  # outwards
+        t = np.linspace(0.15, 0.85, max(6, int(length / 3)))[:, None]
+        offsets = np.arange(-reach, reach + 1, dtype=np.float64)
+        pts = np.round((a + d * t)[None] + offsets[:, None, None] * normal).astype(int)
+        xs, ys = np.clip(pts[..., 0], 0, w - 1), np.clip(pts[..., 1], 0, h - 1)
+        best_off = float(offsets[int(np.argmax(grad[ys, xs].mean(axis=1)))])
+        lines.append((a + normal * best_off, d))
+    corners = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        m = np.array([d1, -d2]).T
+        if abs(np.linalg.det(m)) < 1e-6:
+            return quad
+        s = np.linalg.solve(m, p2 - p1)
+        corners.append(p1 + d1 * s[0])
+    out = np.array(corners, dtype=np.float64)
+    if polygon_iou(out, quad) < 0.8:
+        return quad
+    return out

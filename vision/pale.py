@@ -11,6 +11,7 @@ from vision.geometry import (
     local_mask,
     order_clockwise,
     side_lengths,
+    snap_sides,
 )
 from vision.paper import Float32
 from vision.quantiles import channel_medians, median, percentile
@@ -25,7 +26,6 @@ from vision.shapes import (
     label_regions,
     overlap,
     single_quad,
-    snap_sides,
 )
 from vision.sides import (
     SIDE_EDGE_SUPPORT,

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from vision.geometry import FloatArray, order_clockwise, quad_area
+from vision.geometry import FloatArray, order_clockwise, quad_area, snap_sides
 from vision.quantiles import median, percentile
 from vision.types import Image
 
@@ -137,13 +137,22 @@ def find_poster(image: Image, notes: list[FloatArray], params: PaperParams) -> F
     if cv2.contourArea(biggest) < params.poster_min_area * sh * sw:
         return None
     # Of the outlines the flood suggests, the one whose worst side lies best on an edge: a
-    # side across the poster (the flood cut a corner) or out on the wall has none.
-    edges = _strong_edges(closed)
+    # side across the poster (the flood cut a corner) or out on the wall has none. The flood
+    # stops somewhere in the blurred step at the poster's edge, a few pixels off the edge
+    # itself, so each outline is also tried with its sides moved onto the strongest edge near.
+    grad, edges = _edge_map(closed)
+    reach = max(3, round(POSTER_SNAP * max(sh, sw)))
+    outlines = [
+        o
+        for q in _hull_quads(biggest)
+        if not _touches_frame(q, sw, sh, margin=4.0)  # before a side moves off the frame
+        for o in (q, snap_sides(q, grad, reach))
+    ]
     scored = [
         (shares, q)
-        for q in _hull_quads(biggest)
-        if not _touches_frame(q, sw, sh, margin=4.0)
-        and np.mean(shares := _edge_shares(edges, q)) > POSTER_EDGE_SHARE
+        for q in outlines
+        if np.mean(shares := _edge_shares(edges, q)) > POSTER_EDGE_SHARE
+        and sorted(shares)[1] >= POSTER_SIDE_SHARE
     ]
     if not scored:
         return None
@@ -170,13 +179,17 @@ STRAY_GAP = 2.5
 """Times the median nearest-note distance beyond which a note is a stray (see ``_clustered``)."""
 
 
-def _strong_edges(image: Image) -> NDArray[np.bool_]:
-    """Where ``image`` has a real edge (not the noise a flood may stop at): gradient, grown by
-    2 px, above 2.5× its median."""
+POSTER_SNAP = 0.02
+"""How far (share of the photo's long side) a poster side may move onto an edge."""
+
+
+def _edge_map(image: Image) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
+    """The grey gradient of ``image``, and where it has a real edge (not the noise a flood
+    may stop at): gradient, grown by 2 px, above 2.5× its median."""
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY).astype(np.float32)
     grad = cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
-    grad = cv2.dilate(grad, np.ones((5, 5), np.uint8))
-    return np.asarray(grad > max(8.0, 2.5 * float(median(grad.ravel()))))
+    grown = cv2.dilate(grad, np.ones((5, 5), np.uint8))
+    return grad, np.asarray(grown > max(8.0, 2.5 * float(median(grown.ravel()))))
 
 
 def _edge_shares(edges: NDArray[np.bool_], quad: FloatArray) -> list[float]:
@@ -194,6 +207,10 @@ def _edge_shares(edges: NDArray[np.bool_], quad: FloatArray) -> list[float]:
 
 POSTER_EDGE_SHARE = 0.45
 """Share of the poster outline that must lie on a real edge."""
+POSTER_SIDE_SHARE = 0.2
+"""Share of its length on a real edge that all sides but one need: a hand, tape or a shadow
+may hide one side, but a flood the frame cut off has two sides across the poster (0.03 and
+0.07 where that happened; 0.25 the least of a real poster's second-worst side)."""
 
 
 def _hull_quads(contour: NDArray[np.int32]) -> list[FloatArray]:
