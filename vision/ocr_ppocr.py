@@ -23,7 +23,11 @@ Design (issue 4, measured on generated note crops):
   reading kept. With the second views of doubtful lines (padded; 縦書き re-laid upright) and
   the candidate ー of 縦書き, CER on the tuning seeds 4, 7, 9 went 0.075 → 0.025.
 * One intra-op thread per session; parallelism comes from processes (:mod:`vision.ocr_pool`),
-  each loading the models once.
+  each loading the models once, with the backbone's scalar affine layers folded into its
+  convolutions in memory (:mod:`vision.ppocr_fold`, about 18 % off each model's run time;
+  unfolded when the ``onnx`` package is missing). Session options (memory pattern, arena,
+  spinning) measured no different; graph optimisation below ``ORT_ENABLE_ALL`` slower;
+  int8 (dynamic: slower, static QDQ: no faster) changes the readings.
 
 The pure steps are in :mod:`vision.ppocr_steps` (box post-processing, with merged and
 crowded kernels handled by :mod:`vision.ppocr_kernels`; reading order, line cutting) and
