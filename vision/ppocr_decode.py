@@ -79,9 +79,13 @@ def ctc_decode(preds: NDArray[Any], chars: Sequence[str], allowed: NDArray[np.bo
     ``top`` candidates of its frame that have at least ``floor``, and one of
     :data:`LOOK_ALIKE` its twin (for :mod:`vision.ja_lm`).
     """
-    preds = np.where(allowed[None, None, :], preds, -1.0)
+    # The argmax over every class is the allowed one at almost every frame: only the others
+    # (and the frames whose candidates are wanted) are masked, not the whole N×T×C array.
     idx = preds.argmax(axis=2)
-    prob = preds.max(axis=2)
+    odd = np.nonzero(~allowed[idx])
+    if odd[0].size:
+        idx[odd] = np.where(allowed[None, :], preds[odd], -1.0).argmax(axis=1)
+    prob = np.take_along_axis(preds, idx[..., None], axis=2)[..., 0]
     out: list[LineRead] = []
     for seq, p, frame_probs in zip(idx, prob, preds, strict=True):
         keep = np.ones(len(seq), dtype=bool)
@@ -90,11 +94,13 @@ def ctc_decode(preds: NDArray[Any], chars: Sequence[str], allowed: NDArray[np.bo
         alts = []
         for t in np.flatnonzero(keep):
             cands = [int(seq[t])]
+            row = frame_probs[t]
             if top > 1 and p[t] < sure:
-                best = np.argpartition(-frame_probs[t], top)[:top]
-                cands += [int(c) for c in best[np.argsort(-frame_probs[t][best])]
-                          if c != seq[t] and c != 0 and frame_probs[t][c] >= floor]
-            cand = [(chars[c], float(frame_probs[t][c])) for c in cands]
+                row = np.where(allowed, row, -1.0)
+                best = np.argpartition(-row, top)[:top]
+                cands += [int(c) for c in best[np.argsort(-row[best])]
+                          if c != seq[t] and c != 0 and row[c] >= floor]
+            cand = [(chars[c], float(row[c])) for c in cands]
             twin = LOOK_ALIKE.get(cand[0][0]) if top > 1 else None
             if twin and all(ch != twin for ch, _ in cand):
                 cand.append((twin, 0.5 * cand[0][1]))  # same glyph: only the words can tell

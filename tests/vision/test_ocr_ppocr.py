@@ -313,6 +313,28 @@ def test_output_restricted_to_japanese() -> None:
     assert not {"內", "查", "每", "增"} & japanese_repertoire()
 
 
+def test_folded_models_give_the_bundled_models_outputs() -> None:
+    onnx = pytest.importorskip("onnx")
+    import onnxruntime as ort
+
+    from vision.ocr_ppocr import MODELS, model_dir
+    from vision.ppocr_fold import fold_affine, folded_model
+
+    base = model_dir()
+    rng = np.random.default_rng(0)
+    for name, shape in ((MODELS[0], (1, 3, 96, 160)), (MODELS[1], (2, 3, 48, 320))):
+        folded = folded_model(base / name)
+        assert folded is not None
+        kinds = [n.op_type for n in onnx.load_from_string(folded).graph.node]
+        assert kinds.count("Conv") == [n.op_type for n in onnx.load(str(base / name)).graph.node
+                                       ].count("Conv") and kinds.count("Mul") < 40
+        x = rng.uniform(-1, 1, shape).astype(np.float32)
+        want, got = (ort.InferenceSession(m, providers=["CPUExecutionProvider"]).run(
+            None, {"x": x})[0] for m in (str(base / name), folded))
+        assert np.abs(want - got).max() < 1e-3
+    assert fold_affine(onnx.helper.make_model(onnx.helper.make_graph([], "empty", [], []))) == 0
+
+
 def test_language_model_prefers_japanese() -> None:
     lm = JapaneseLm()
     assert lm.cost("本人確認") < lm.cost("確本認人")
