@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import cv2
+
 from vision.ocr import make_engine
 from vision.ocr_eval import EvalItem, OcrReport, score
 from vision.types import Image, NoteText, OcrEngine
@@ -331,6 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--peak", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    cv2.setNumThreads(1)  # per-note figures are for one core, as in make bench
     if args.peak:
         return _peak_main(args.peak)
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]

@@ -15,6 +15,8 @@ import multiprocessing
 import threading
 from collections.abc import Callable, Sequence
 
+import cv2
+
 from vision.types import Image, NoteText, OcrEngine
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,7 @@ _worker_engine: OcrEngine | None = None
 def _worker_init(factory: EngineFactory) -> None:
     """Build this worker process's engine once."""
     global _worker_engine
+    cv2.setNumThreads(1)  # each worker is one of the pool's cores: OpenCV's threads would contend
     _worker_engine = factory()
 
 
