@@ -13,6 +13,7 @@ from vision.geometry import (
     FloatArray,
     apply_homography,
     local_mask,
+    order_clockwise,
     quad_area,
     side_lengths,
 )
@@ -103,6 +104,40 @@ SEAM_FREE = 0.6
 carry no evidence either way)."""
 """Width (px) of the band around writing where edges are no seam: the soft fringe of marker
 strokes lines up along a text line, and the gap between two lines is no seam."""
+
+
+def split_evenly(quad: FloatArray, typical: float | None, max_aspect: float) -> list[FloatArray]:
+    """Cut a quad too long to be one note (``max_aspect``) into ``n`` equal pieces when it is
+    a row of ``n`` touching square notes whose seams do not show (notes stuck edge to edge in
+    a column, the same paper under the same light): ``n`` times as long as it is wide, and as
+    wide as a ``typical`` note (area). Two in a row are left whole: a 75×127 mm note in a
+    tilted photo can look twice as long as wide."""
+    if typical is None:
+        return [quad]
+    w, h = side_lengths(quad)
+    width, length = max(min(w, h), 1.0), max(w, h)
+    n = round(length / width)
+    if length / width <= max_aspect or n > ROW_NOTES + 0.5:
+        return [quad]
+    if abs(length / width / n - 1) > EVEN_LENGTH_SLACK:
+        return [quad]
+    if abs(width / np.sqrt(typical) - 1) > EVEN_WIDTH_SLACK:
+        return [quad]
+    # corners clockwise from top-left: sides 0→1 and 3→2 run along w, 0→3 and 1→2 along h
+    a, b, c, d = quad
+    if w < h:
+        a, b, c, d = b, c, d, a  # make a→b and d→c the long sides
+    t = np.linspace(0.0, 1.0, n + 1)[:, None]
+    top, bottom = a + (b - a) * t, d + (c - d) * t
+    return [order_clockwise(np.array([top[i], top[i + 1], bottom[i + 1], bottom[i]]))
+            for i in range(n)]
+
+
+EVEN_LENGTH_SLACK = 0.1
+"""How far (share) a row's length may be from a whole number of its widths."""
+EVEN_WIDTH_SLACK = 0.2
+"""How far (share) a row's width may be from a typical note's side (perspective makes notes
+across one photo differ by about this much)."""
 
 
 def split_at_seams(

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from vision.coloured import colour_candidates, split_at_seams
+from vision.coloured import colour_candidates, split_at_seams, split_evenly
 from vision.geometry import (
     FloatArray,
     local_mask,
@@ -55,7 +55,8 @@ def detect(lab: Float32, bg: Float32, roi: Mask, params: DetectParams) -> list[C
     colour = [
         replace(c, quad=q)
         for c in colour
-        for q in split_at_seams(c.quad, grad, light, min_side, typical)
+        for seamed in split_at_seams(c.quad, grad, light, min_side, typical)
+        for q in split_evenly(seamed, typical, params.max_aspect)
         if aspect(q) <= params.max_aspect
     ]
     pale = pale_candidates(
