@@ -99,11 +99,11 @@ SEAM_MIN_ASPECT = 1.2
 SEAM_BIG_AREA = 1.8
 """Area, in typical notes, from which a nearly square quad may be two tall notes."""
 SEAM_INK_GAP = 9
+"""Width (px) of the band around writing where edges are no seam: the soft fringe of marker
+strokes lines up along a text line, and the gap between two lines is no seam."""
 SEAM_FREE = 0.6
 """Share of the rows a seam crosses that must be clear of writing (the rows near writing
 carry no evidence either way)."""
-"""Width (px) of the band around writing where edges are no seam: the soft fringe of marker
-strokes lines up along a text line, and the gap between two lines is no seam."""
 
 
 def split_evenly(quad: FloatArray, typical: float | None, max_aspect: float) -> list[FloatArray]:
