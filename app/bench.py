@@ -9,7 +9,10 @@
 6. the OCR engines side by side (``app.evaluate_ocr``) and the editor's speed
    (``app.bench_editor``).
 
-Everything is measured in this one run, side by side, on this machine.
+Everything is measured in this one run, side by side, on this machine. The machine's own
+speed drifts (a VM: the same code and photo measured 0.24 s and 0.76 s in different weeks),
+so the bench first times a fixed reference workload that no Fusen change touches and prints
+the 12 MP figures in its units too: runs from different periods compare by those.
 """
 
 from __future__ import annotations
@@ -90,12 +93,48 @@ def _median_seconds(images: Sequence[object], engine: object, runs: int) -> floa
     return statistics.median(times)
 
 
+REFERENCE_PHOTO = SAMPLES / "01_front_s101.jpg"
+REFERENCE_RUNS = 7
+
+
+def _reference_work(data: bytes) -> None:
+    """OpenCV and numpy only, the kinds of work detection does on a 12 MP photo: decode,
+    upscale to 12 MP, area-downscale to the working size, float Lab, a wide blur, two line
+    segment detections, a labelling and a median."""
+    import cv2
+    import numpy as np
+
+    small = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    big = cv2.resize(small, (4000, 3000), interpolation=cv2.INTER_LINEAR)
+    work = cv2.resize(big, (1400, 1050), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(work.astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
+    light = np.ascontiguousarray(lab[..., 0])
+    cv2.GaussianBlur(lab, (0, 0), 12.0)
+    grey = np.clip(light * 2.55, 0, 255).astype(np.uint8)
+    lsd = cv2.createLineSegmentDetector(cv2.LSD_REFINE_NONE, 0.6)
+    lsd.detect(grey)
+    lsd.detect(cv2.GaussianBlur(grey, (0, 0), 1.0))
+    cv2.connectedComponentsWithStats((grey > np.median(grey)).astype(np.uint8), connectivity=8)
+
+
+def reference_seconds(runs: int = REFERENCE_RUNS) -> float:
+    """Median seconds of :func:`_reference_work` on a committed sample photo (one thread)."""
+    data = REFERENCE_PHOTO.read_bytes()
+    _reference_work(data)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        _reference_work(data)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def _pixels(truth_path: Path) -> tuple[int, int]:
     truth = json.loads(truth_path.read_text("utf-8"))
     return int(truth["width"]) * int(truth["height"]), len(truth["notes"])
 
 
-def _big_photo_figures(photo: Path, runs: int) -> str:
+def _big_photo_figures(photo: Path, runs: int, reference_s: float) -> str:
     from vision.io import decode_image
 
     pixels, notes = _pixels(photo.with_suffix(".json"))
@@ -108,7 +147,8 @@ def _big_photo_figures(photo: Path, runs: int) -> str:
     del image
     return (
         f"{photo.name} ({w}×{h}, {pixels / 1e6:.0f} MP, {notes} notes): detection + "
-        f"rectification median {median:.3f} s (decode {decode_s:.2f} s more); "
+        f"rectification median {median:.3f} s = {median / reference_s:.2f} reference units "
+        f"(decode {decode_s:.2f} s more); "
         f"peak {_peak_child(photo, False):.0f} MB (decode included)"
     )
 
@@ -127,6 +167,11 @@ def run(ocr: bool, runs: int) -> int:
     cv2.setNumThreads(1)  # the figures are for one core (OCR workers are processes)
     settings = get_settings()
     _out("# Fusen bench (OpenCV on one thread)")
+    reference_s = reference_seconds()
+    _out(
+        f"machine speed: reference workload (OpenCV/numpy only, {REFERENCE_PHOTO.name}) "
+        f"median {reference_s:.3f} s — compare runs from different periods in its units"
+    )
     started = time.perf_counter()
     evalset = ensure_evalset(EVALSET)
     _out(f"\n## Detection over the labelled set ({len(evalset)} generated photos, IoU ≥ 0.5)")
@@ -168,7 +213,7 @@ def run(ocr: bool, runs: int) -> int:
     for photo in evalset:
         pixels, notes = _pixels(photo.with_suffix(".json"))
         if pixels >= 40e6 or (pixels >= 10e6 and notes >= 40):
-            _out(_big_photo_figures(photo, max(3, runs)))
+            _out(_big_photo_figures(photo, max(3, runs), reference_s))
 
     if ocr:
         from .evaluate_ocr import run_ocr_bench
