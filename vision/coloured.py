@@ -94,6 +94,10 @@ BLOB_COVERAGE = 0.6
 SEAM_SPAN = 0.75
 """Share of a quad's height (or width) a straight edge must cross to be the seam between
 two touching notes of one colour (writing never runs so straight and so far)."""
+SEAM_PAIR_SPAN = 0.5
+"""The share that suffices for a seam across the middle of a quad shaped like two typical
+notes in a row: two notes of one pad stuck edge to edge show a faint seam (0.56 measured on
+such a pair), and their shape says where to look."""
 SEAM_MIN_ASPECT = 1.2
 """Long side / short side from which a quad may be two notes side by side."""
 SEAM_BIG_AREA = 1.8
@@ -112,16 +116,9 @@ def split_evenly(quad: FloatArray, typical: float | None, max_aspect: float) -> 
     a column, the same paper under the same light): ``n`` times as long as it is wide, and as
     wide as a ``typical`` note (area). Two in a row are left whole: a 75×127 mm note in a
     tilted photo can look twice as long as wide."""
-    if typical is None:
-        return [quad]
     w, h = side_lengths(quad)
-    width, length = max(min(w, h), 1.0), max(w, h)
-    n = round(length / width)
-    if length / width <= max_aspect or n > ROW_NOTES + 0.5:
-        return [quad]
-    if abs(length / width / n - 1) > EVEN_LENGTH_SLACK:
-        return [quad]
-    if abs(width / np.sqrt(typical) - 1) > EVEN_WIDTH_SLACK:
+    n = notes_long(quad, typical)
+    if max(w, h) / max(min(w, h), 1.0) <= max_aspect or not 0 < n <= ROW_NOTES + 0.5:
         return [quad]
     # corners clockwise from top-left: sides 0→1 and 3→2 run along w, 0→3 and 1→2 along h
     a, b, c, d = quad
@@ -131,6 +128,21 @@ def split_evenly(quad: FloatArray, typical: float | None, max_aspect: float) -> 
     top, bottom = a + (b - a) * t, d + (c - d) * t
     return [order_clockwise(np.array([top[i], top[i + 1], bottom[i + 1], bottom[i]]))
             for i in range(n)]
+
+
+def notes_long(quad: FloatArray, typical: float | None) -> int:
+    """How many ``typical`` notes (area) long ``quad`` is, when it is as wide as one of them
+    and a whole number of its widths long; 0 when it is not such a row."""
+    if typical is None:
+        return 0
+    w, h = side_lengths(quad)
+    width, length = max(min(w, h), 1.0), max(w, h)
+    n = round(length / width)
+    if n < 1 or abs(length / width / n - 1) > EVEN_LENGTH_SLACK:
+        return 0
+    if abs(width / np.sqrt(typical) - 1) > EVEN_WIDTH_SLACK:
+        return 0
+    return n
 
 
 EVEN_LENGTH_SLACK = 0.1
@@ -165,6 +177,7 @@ def split_at_seams(
     # the threshold comes from the note's paper alone: the writing's own edges would raise it
     paper = flat[~ink] if (~ink).any() else flat
     strong = flat > max(2.0, 3.0 * float(median(paper.ravel())))
+    pair = notes_long(quad, typical) == 2
     for axis, size, other in ((0, cw, ch), (1, ch, cw)):
         # A single note is never cut: only a blob longer than a note is wide (two square
         # notes side by side), along its long side.
@@ -172,7 +185,7 @@ def split_at_seams(
             continue
         hits = strong if axis == 0 else strong.T  # rows × positions along the cut axis
         near = cv2.dilate(hits.astype(np.uint8), np.ones((1, 3), np.uint8)) > 0
-        seam = _best_seam(near, ink if axis == 0 else ink.T, size, other)
+        seam = _best_seam(near, ink if axis == 0 else ink.T, size, other, pair)
         if seam is None:
             continue
         top, bottom = seam  # where the seam meets the first and the last row
@@ -203,11 +216,13 @@ seeds +2000; the labelled sets find the same notes with either)."""
 
 
 def _best_seam(
-    near: NDArray[np.bool_], ink: NDArray[np.bool_], size: int, other: int
+    near: NDArray[np.bool_], ink: NDArray[np.bool_], size: int, other: int, pair: bool = False
 ) -> tuple[float, float] | None:
     """The straightest edge line across the middle of ``near`` (rows × positions), as the
     positions where it meets the first and last row, or ``None`` when no line is on edges in
-    at least ``SEAM_SPAN`` of the rows it crosses outside the writing (``ink``)."""
+    at least ``SEAM_SPAN`` of the rows it crosses outside the writing (``ink``). When the quad
+    has the shape of two typical notes in a row (``pair``), a line in the middle fifth of it
+    needs only ``SEAM_PAIR_SPAN``."""
     margin = int(other * 0.1)
     lo, hi = int(0.3 * size), int(0.7 * size)
     if hi <= lo or other - 2 * margin < 2:
@@ -229,7 +244,8 @@ def _best_seam(
     # a hair's preference for the square seam, so a straight one is never traded for a tilt
     score = span - 1e-3 * np.abs(slopes)[:, None]
     s, k = np.unravel_index(int(np.argmax(score)), score.shape)
-    if span[s, k] < SEAM_SPAN:
+    central = abs(at[k] - size / 2) <= 0.1 * size
+    if span[s, k] < (SEAM_PAIR_SPAN if pair and central else SEAM_SPAN):
         return None
     slope = slopes[s]
     return float(at[k] - slope * mid), float(at[k] + slope * (other - 1 - mid))
