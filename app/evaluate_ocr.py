@@ -64,6 +64,8 @@ class EngineResult:
             with two free cores the pool needs about half of it.
         peak_mb: peak resident memory of a fresh process that loads the engine and reads
             20 crops, or ``None`` when not measured.
+        cer_by_face: pooled CER and crop count per ``class/font file`` (which faces the
+            errors of a class come from), or ``None`` when not measured.
     """
 
     engine: str
@@ -75,6 +77,7 @@ class EngineResult:
     photo_s: float | None = None
     photo_cpu_s: float | None = None
     peak_mb: float | None = None
+    cer_by_face: dict[str, tuple[float, int]] | None = None
 
 
 def build(engine: str, workers: int = 1, tessdata: Path = TESSDATA) -> tuple[OcrEngine, float]:
@@ -197,8 +200,8 @@ def compare(engines: Sequence[str] = ENGINES, *, per_class: int = 20, seed: int 
     crops = photo_crops() if photo else []
     results = []
     for name in engines:
-        res, _ = measure(name, items, tessdata)
-        extra: dict[str, float] = {}
+        res, read = measure(name, items, tessdata)
+        extra: dict[str, object] = {"cer_by_face": cer_by_face(made, read)}
         if photo:
             extra["photo_s"] = photo_seconds(name, crops, workers, tessdata=tessdata)
             extra["photo_cpu_s"] = photo_cpu_seconds(name, crops, tessdata)
@@ -206,6 +209,21 @@ def compare(engines: Sequence[str] = ENGINES, *, per_class: int = 20, seed: int 
             extra["peak_mb"] = peak_mb(name)
         results.append(EngineResult(**{**res.__dict__, **extra}))
     return results, made
+
+
+def cer_by_face(made: Sequence[tuple[EvalItem, CropInfo]], read: Sequence[NoteText]
+                ) -> dict[str, tuple[float, int]]:
+    """Pooled CER (NFKC, whitespace removed) and crop count per ``class/font file``."""
+    from vision.ocr_eval import clean, levenshtein
+
+    edits: dict[str, list[int]] = {}
+    for (item, info), note in zip(made, read, strict=True):
+        truth = clean(item.truth)
+        tally = edits.setdefault(f"{item.font_class}/{info.font}", [0, 0, 0])
+        tally[0] += levenshtein(truth, clean(note.text))
+        tally[1] += len(truth)
+        tally[2] += 1
+    return {k: (e / max(1, n), c) for k, (e, n, c) in sorted(edits.items())}
 
 
 def format_table(results: Sequence[EngineResult], n_items: int, workers: int = 2) -> list[str]:
@@ -221,6 +239,12 @@ def format_table(results: Sequence[EngineResult], n_items: int, workers: int = 2
     for key in CLASS_KEYS:
         n = results[0].report.counts.get(key, 0)
         row(f"CER {key} ({n})", [f"{r.report.cer.get(key, float('nan')):.3f}" for r in results])
+    faces = results[0].cer_by_face or {}
+    for face, (_, n) in faces.items():
+        # the font file names are unique across classes; the class is in CropInfo and the JSON
+        row(f"  {face.split('/', 1)[1].rsplit('.', 1)[0][:22]} ({n})",
+            [f"{r.cer_by_face[face][0]:.3f}" if r.cer_by_face and face in r.cer_by_face
+             else "-" for r in results])
     row("exact match", [f"{r.report.exact:.3f}" for r in results])
     row("writing right", [f"{r.report.writing_accuracy:.3f}" for r in results])
     row("review threshold", [f"{r.threshold:.2f}" for r in results])

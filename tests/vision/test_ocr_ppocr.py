@@ -460,3 +460,8 @@ def test_ocr_bench_lines_side_by_side() -> None:
     assert len(rows["CER all (6)"]) == len(engines)
     assert {"exact match", "notes flagged", "errors in flagged"} <= set(rows)
     assert float(rows["ms/note (median, 1 core)"][0]) > 0
+    # CER per face: every crop is counted under its class and font file
+    keys = list(rows)
+    faces = {k: rows[k] for k in keys[keys.index("CER all (6)") + 1 : keys.index("exact match")]}
+    assert sum(int(k.rsplit("(", 1)[1].rstrip(")")) for k in faces) == 6
+    assert all(len(v) == len(engines) and float(v[0]) >= 0.0 for v in faces.values())
