@@ -27,27 +27,35 @@ from vision.shapes import (
     components,
     fill_holes,
     label_regions,
+    region_area,
     single_quad,
 )
 
 
 def colour_candidates(
-    lab: Float32, bg: Float32, roi: Mask, params: DetectParams, min_side: float
+    lab: Float32,
+    bg: Float32,
+    roi: Mask,
+    params: DetectParams,
+    min_side: float,
+    rel: Float32 | None = None,
 ) -> list[Candidate]:
-    dc = np.hypot(lab[..., 1] - bg[..., 1], lab[..., 2] - bg[..., 2])
+    """Notes from their chroma against the paper; ``rel`` is ``lab - bg`` when the caller has
+    it already."""
+    rel = lab - bg if rel is None else rel
+    dc = np.hypot(rel[..., 1], rel[..., 2])
     mask = ((dc > params.chroma_dev) & (roi > 0)).astype(np.uint8) * 255
     mask = fill_holes(mask, max_hole=(params.max_side_frac * max(lab.shape[:2])) ** 2)
     k = max(3, int(min_side * 0.25) | 1)
     whole = mask
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    _, parent, parent_stats = label_regions(whole)
-    areas = parent_stats[:, cv2.CC_STAT_AREA]
+    _, parent, parent_boxes = label_regions(whole)
     # glare: a glossy note's paper lit whiter than the matte poster, and without its colour
-    glare = ((lab[..., 0] - bg[..., 0]) > GLARE_LIGHTER).astype(np.uint8) * 255
+    glare = (rel[..., 0] > GLARE_LIGHTER).astype(np.uint8) * 255
     out: list[Candidate] = []
     for blob in components(mask):
         quads = _quads_of_blob(blob, lab[..., 0], params, min_side, glare)
-        if quads and _covers_its_blob(quads, blob, parent, areas):
+        if quads and _covers_its_blob(quads, blob, parent, parent_boxes):
             out.extend(Candidate(q, "colour", 0.95) for q in quads if _light_as_paper(lab, bg, q))
     return out
 
@@ -72,7 +80,7 @@ def _covers_its_blob(
     quads: list[FloatArray],
     blob: tuple[int, int, Mask],
     parent: NDArray[np.int32],
-    areas: NDArray[np.int32],
+    boxes: NDArray[np.int32],
 ) -> bool:
     """The quads account for most of the colour region they came from, before thin parts
     were opened away: a hand or an arm (skin is a colour too) leaves its palm as a square
@@ -82,7 +90,7 @@ def _covers_its_blob(
     label = int(np.bincount(parent[ys + y, xs + x]).argmax())
     if label == 0:
         return True
-    region = int(areas[label])
+    region = region_area(parent, boxes, label)
     covered = sum(quad_area(q) for q in quads)
     return bool(covered >= BLOB_COVERAGE * region)
 

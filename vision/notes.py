@@ -48,8 +48,9 @@ def detect(lab: Float32, bg: Float32, roi: Mask, params: DetectParams) -> list[C
     long_side = max(h, w)
     min_side = params.min_side_frac * long_side
     grad = lightness_gradient(lab)
-    edges, segments = pale_edges(lab, bg, min_side)
-    colour = colour_candidates(lab, bg, roi, params, min_side)
+    rel = lab - bg  # both kinds of evidence look at the photo relative to its paper
+    edges, segments = pale_edges(lab, rel, min_side)
+    colour = colour_candidates(lab, bg, roi, params, min_side, rel)
     light = np.ascontiguousarray(lab[..., 0])  # OpenCV copies a strided view at every call
     typical = float(np.median([quad_area(c.quad) for c in colour])) if len(colour) >= 3 else None
     colour = [

@@ -260,11 +260,11 @@ def _rooms(
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     cores = cv2.erode(free, disc)
     out: list[Candidate] = []
-    n, labels, stats = label_regions(cores)
+    n, labels, boxes = label_regions(cores)
     max_side = params.max_side_frac * max(lab.shape[:2])
     h, w = lab.shape[:2]
     for i in range(1, n):
-        x, y, bw, bh, _area = stats[i]
+        x, y, bw, bh = boxes[i]
         if max(bw, bh) + 2 * r > max_side or min(bw, bh) + 2 * r < min_side * 0.8:
             continue
         if inside_any((x + bw / 2, y + bh / 2), known):
@@ -295,17 +295,18 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
     return kept
 
 
-def pale_edges(lab: Float32, bg: Float32, min_side: float) -> tuple[Mask, FloatArray]:
+def pale_edges(lab: Float32, rel: Float32, min_side: float) -> tuple[Mask, FloatArray]:
     """Faint lightness steps, with those at ink (darker than the paper by far) removed.
 
     Two detectors, unioned: Canny on lightness finds curved and short steps; straight line
     segments (LSD on lightness relative to the paper, amplified) find the long faint sides
     that Canny's hysteresis breaks into dots. Segments are extended a little past their ends
     because note corners are rounded and shadowed. Returns the edge map and the segments
-    (N×4: x0, y0, x1, y1, unextended).
+    (N×4: x0, y0, x1, y1, unextended). ``rel`` is the photo relative to its paper
+    (``lab - bg``).
     """
-    rel = lab[..., 0] - bg[..., 0]
-    ink = (rel < -INK_DARKER).astype(np.uint8)
+    lighter = np.ascontiguousarray(rel[..., 0])
+    ink = (lighter < -INK_DARKER).astype(np.uint8)
     light = np.clip(lab[..., 0] * 2.55, 0, 255).astype(np.uint8)
     light = cv2.GaussianBlur(light, (0, 0), 1.5)
     edges: Mask = np.asarray(cv2.Canny(light, 6, 14), np.uint8)
@@ -314,8 +315,8 @@ def pale_edges(lab: Float32, bg: Float32, min_side: float) -> tuple[Mask, FloatA
     # lightness and yellowness relative to the paper: a white note on cream paper differs
     # more in the second, on bright white paper only in the first (and its shadow)
     found = []
-    for channel, gain in ((0, 6.0), (2, 10.0)):
-        amplified = np.clip(128.0 + gain * (lab[..., channel] - bg[..., channel]), 0, 255)
+    for step, gain in ((lighter, 6.0), (rel[..., 2], 10.0)):
+        amplified = np.clip(128.0 + gain * step, 0, 255)
         amplified = cv2.GaussianBlur(amplified.astype(np.uint8), (0, 0), 1.0)
         found.append(_draw_segments(edges, amplified, ink_near, min_side))
     return edges, np.concatenate(found, axis=0)

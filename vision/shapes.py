@@ -115,22 +115,38 @@ def fill_holes(mask: Mask, max_hole: float | None = None) -> Mask:
 
 
 def label_regions(mask: Mask) -> tuple[int, NDArray[np.int32], NDArray[np.int32]]:
-    """8-connected regions of ``mask``: count (background included), labels, stats.
+    """8-connected regions of ``mask``: count (background included), labels, and each
+    region's bounding box as ``x, y, w, h`` (row 0, the background, is left zeros).
 
     Grana's block-based labelling gives the same labels as OpenCV's default here in two
-    thirds of the time, and the detector labels several full working-size masks per photo.
+    thirds of the time; OpenCV's statistics pass would then cost twice the labelling again
+    (it updates five figures at every pixel), so the boxes come from the regions' outer
+    contours instead (the border tracing follows the same 8-connectivity; equal boxes, tested
+    against OpenCV's), and an area, where one is needed, from :func:`region_area`. The
+    detector labels several full working-size masks per photo.
     """
-    n, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
-        mask, 8, cv2.CV_32S, cv2.CCL_GRANA
-    )
-    return int(n), labels, stats
+    n, labels = cv2.connectedComponentsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_GRANA)
+    boxes = np.zeros((n, 4), np.int32)
+    contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is not None:
+        for contour, link in zip(contours, hierarchy[0], strict=True):
+            if link[3] < 0:  # an outer border: holes are the second level, islands the first
+                x, y = contour[0, 0]
+                boxes[labels[y, x]] = cv2.boundingRect(contour)
+    return int(n), labels, boxes
+
+
+def region_area(labels: NDArray[np.int32], boxes: NDArray[np.int32], i: int) -> int:
+    """Pixels of region ``i`` of :func:`label_regions` (counted inside its box)."""
+    x, y, w, h = boxes[i]
+    return int(np.count_nonzero(labels[y : y + h, x : x + w] == i))
 
 
 def components(mask: Mask) -> list[tuple[int, int, Mask]]:
-    n, labels, stats = label_regions(mask)
+    n, labels, boxes = label_regions(mask)
     out = []
     for i in range(1, n):
-        x, y, w, h, _area = stats[i]
+        x, y, w, h = boxes[i]
         out.append((x, y, (labels[y : y + h, x : x + w] == i).astype(np.uint8) * 255))
     return out
 
