@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from vision.geometry import (
     FloatArray,
@@ -89,7 +90,8 @@ def _side_pairs(
     (:mod:`vision.sides`): a white note on bright paper, lit from above, has no edge along its
     top."""
     max_side = params.max_side_frac * max(lab.shape[:2])
-    quads = _pair_hypotheses(segments, params, min_side, max_side)
+    quads, by_joined = _pair_hypotheses(segments, params, min_side, max_side,
+                                        _joined(segments, min_side))
     if not len(quads):
         return []
     out: list[Candidate] = []
@@ -99,7 +101,8 @@ def _side_pairs(
         lo = np.array([q.min(axis=0) for q in known])
         hi = np.array([q.max(axis=0) for q in known])
         on_known = ((centres[:, None] >= lo[None]) & (centres[:, None] <= hi[None])).all(axis=2)
-        quads, centres = quads[~on_known.any(axis=1)], centres[~on_known.any(axis=1)]
+        off_known = ~on_known.any(axis=1)
+        quads, centres, by_joined = quads[off_known], centres[off_known], by_joined[off_known]
     # several segment pairs (two channels, broken sides) describe the same place: keep one
     cell = np.round(centres / max(2.0, 0.4 * min_side)).astype(np.int64)
     _, first = np.unique(cell, axis=0, return_index=True)
@@ -120,6 +123,8 @@ def _side_pairs(
     # Then, where nothing was found, hypotheses whose ends the edge map misses: they are the
     # weakest evidence, so they may not take the place of a better one.
     for k in order:
+        if by_joined[k]:
+            continue  # the costliest test, and the joined pieces' sides were seen: not here
         centre = quads[k].mean(axis=0)
         if inside_any((float(centre[0]), float(centre[1])), known):
             continue  # the sides of a note the first pass found
@@ -198,13 +203,25 @@ def _profiled_pair(
 
 
 def _pair_hypotheses(
-    segments: FloatArray, params: DetectParams, min_side: float, max_side: float
-) -> FloatArray:
+    segments: FloatArray,
+    params: DetectParams,
+    min_side: float,
+    max_side: float,
+    joined: FloatArray | None = None,
+) -> tuple[FloatArray, NDArray[np.bool_]]:
     """Quads (K×4×2) spanned by two long segments that run parallel, face each other over most
-    of their length and are a note's width apart."""
+    of their length and are a note's width apart, and which of them use a ``joined`` segment
+    (see :func:`_joined`): those come after all the others, since where two hypotheses
+    describe one place the first is tried."""
+    if joined is not None and len(joined):
+        first_joined = int(np.count_nonzero(
+            np.hypot(*(segments[:, 2:] - segments[:, :2]).T) >= PAIR_MIN_SIDE * min_side))
+        segments = np.concatenate([segments, joined])
+    else:
+        first_joined = len(segments)
     long = segments[np.hypot(*(segments[:, 2:] - segments[:, :2]).T) >= PAIR_MIN_SIDE * min_side]
     if len(long) < 2:
-        return np.zeros((0, 4, 2), np.float64)
+        return np.zeros((0, 4, 2), np.float64), np.zeros(0, bool)
     p0, d = long[:, :2], long[:, 2:] - long[:, :2]
     length = np.hypot(d[:, 0], d[:, 1])
     u = d / length[:, None]
@@ -229,11 +246,82 @@ def _pair_hypotheses(
     start, end = np.minimum(0.0, b0), np.maximum(a1, b1)
     ratio = (end - start) / np.abs(gap)
     shaped = facing & (ratio >= 1 / params.max_aspect) & (ratio <= params.max_aspect)
-    i_idx, gap, start, end = i_idx[shaped], gap[shaped], start[shaped], end[shaped]
+    i_idx, j_idx = i_idx[shaped], j_idx[shaped]
+    gap, start, end = gap[shaped], start[shaped], end[shaped]
     a = p0[i_idx] + u[i_idx] * start[:, None]
     b = p0[i_idx] + u[i_idx] * end[:, None]
     shift = normal[i_idx] * gap[:, None]
-    return np.stack([a, b, b + shift, a + shift], axis=1)
+    quads = np.stack([a, b, b + shift, a + shift], axis=1)
+    # i < j: a pair uses a joined segment exactly when j is one
+    by_joined = j_idx >= first_joined
+    order = np.argsort(by_joined, kind="stable")
+    return quads[order], by_joined[order]
+
+
+def _joined(segments: FloatArray, min_side: float) -> FloatArray:
+    """Each run of pieces of ``segments`` that continue one another, as one segment (LSD
+    breaks a faint side where its step fades for a few pixels, or where an arrow's ink took
+    the edge away): nearly parallel, on one line within ``JOIN_OFFSET`` px, and at most
+    ``JOIN_GAP`` of a note side apart end to start. Pieces too short to make a side pair
+    alone make one joined."""
+    if len(segments) < 2:
+        return np.zeros((0, 4), np.float64)
+    d = segments[:, 2:] - segments[:, :2]
+    length = np.hypot(d[:, 0], d[:, 1])
+    keep = length >= JOIN_MIN_PIECE * min_side
+    seg, d, length = segments[keep], d[keep], length[keep]
+    u = d / length[:, None]
+    flip = (u[:, 0] < 0) | ((u[:, 0] == 0) & (u[:, 1] < 0))
+    start = np.where(flip[:, None], seg[:, 2:], seg[:, :2])
+    u = np.where(flip[:, None], -u, u)
+    normal = np.stack([-u[:, 1], u[:, 0]], axis=1)
+    # candidates first, from three n×n products: parallel, and the other's middle on this
+    # one's line and within reach along it (cheap; the exact test follows)
+    middle = start + u * (length / 2)[:, None]
+    across = normal @ middle.T - (normal * start).sum(1)[:, None]
+    along = u @ middle.T - (u * start).sum(1)[:, None]
+    reach = JOIN_GAP * min_side + length[None, :] / 2
+    near = (u @ u.T > np.cos(np.radians(JOIN_ANGLE))) & (np.abs(across) <= JOIN_OFFSET)
+    near &= (along >= -reach) & (along <= length[:, None] + reach)
+    first, second = np.nonzero(np.triu(near | near.T, 1))
+    # each way round: where the other piece lies along this one's line, and how far off it
+    this = np.concatenate([first, second])
+    other = np.concatenate([second, first])
+    rel0 = start[other] - start[this]
+    rel1 = rel0 + u[other] * length[other, None]
+    along0, along1 = (rel0 * u[this]).sum(1), (rel1 * u[this]).sum(1)
+    off = np.maximum(np.abs((rel0 * normal[this]).sum(1)), np.abs((rel1 * normal[this]).sum(1)))
+    gap = np.maximum(along0 - length[this], -along1)  # > 0: apart; < 0: overlapping
+    ok = (off <= JOIN_OFFSET) & (gap <= JOIN_GAP * min_side)
+    this, other, along0, along1 = this[ok], other[ok], along0[ok], along1[ok]
+    # one joined segment per run, along its longest piece's line
+    longest_other = np.zeros(len(seg))
+    np.maximum.at(longest_other, this, length[other])
+    lo = np.zeros(len(seg))
+    hi = length.copy()
+    np.minimum.at(lo, this, np.minimum(along0, along1))
+    np.maximum.at(hi, this, np.maximum(along0, along1))
+    # not just others lying within this one, and no longer than a note's side (a lane line
+    # broken by the notes and arrows on it is no note's side)
+    grown = np.flatnonzero((hi - lo >= length + 1.0) & (hi - lo <= JOIN_MAX * min_side)
+                           & (length >= longest_other))
+    joined = [np.concatenate([start[i] + u[i] * lo[i], start[i] + u[i] * hi[i]]) for i in grown]
+    if not joined:
+        return np.zeros((0, 4), np.float64)
+    return np.unique(np.round(np.array(joined), 1), axis=0)
+
+
+JOIN_MAX = 6.0
+"""Longest joined segment (smallest note sides): the long side of a 75×127 mm note is about
+5 of the smallest note's sides."""
+JOIN_MIN_PIECE = 0.5
+"""Shortest piece (share of the smallest note side) that joins others."""
+JOIN_ANGLE = 4.0
+"""Most two pieces of one side may differ in direction (degrees)."""
+JOIN_OFFSET = 2.5
+"""Most (px) a piece may lie off the line of the other."""
+JOIN_GAP = 0.4
+"""Longest gap (share of the smallest note side) between two pieces of one side."""
 
 
 PAIR_MIN_SIDE = 0.6
