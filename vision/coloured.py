@@ -293,7 +293,10 @@ def _quads_of_blob(
     row = single_quad(mask, long, min_side)
     if row is not None:
         return [row + offset]
-    return [q + offset for q in _split(mask, params, min_side)]
+    parts = _split(mask, params, min_side)
+    if len(parts) < 2:
+        parts = _corner_overlap(mask, params, min_side) or parts
+    return [q + offset for q in parts]
 
 
 def _with_glare(mask: Mask, glare: Mask) -> Mask | None:
@@ -348,6 +351,73 @@ def _cut_at_edges(
 CUT_MIN_FILL = 0.75
 ROW_NOTES = 2.5
 """A row of touching notes may be this many notes long (and as much longer than wide)."""
+
+
+def _corner_overlap(mask: Mask, params: DetectParams, min_side: float) -> list[FloatArray]:
+    """Two notes of one colour, one stuck over a corner of the other: their blob's outline has
+    eight corners, two of them pointing inwards where the notes' sides cross. Between those
+    two, each note shows three of its own corners; the fourth, hidden under the other note
+    (or lying on it), completes the parallelogram. Both must be note-shaped, about equally
+    large, and together cover the blob."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return []
+    contour = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(contour)
+    if area <= 0 or area > OVERLAP_MAX_SOLIDITY * cv2.contourArea(cv2.convexHull(contour)):
+        return []  # as convex as one quad: not two crossing outlines
+    perimeter = cv2.arcLength(contour, True)
+    for eps in (0.02, 0.03, 0.04):
+        poly = cv2.approxPolyDP(contour, eps * perimeter, True).reshape(-1, 2).astype(np.float64)
+        if len(poly) == 8:
+            break
+    else:
+        return []
+    out, back = np.roll(poly, -1, axis=0) - poly, poly - np.roll(poly, 1, axis=0)
+    turn = back[:, 0] * out[:, 1] - back[:, 1] * out[:, 0]  # the sign says which way it turns
+    inward = np.flatnonzero(np.sign(turn) != np.sign(np.median(turn)))
+    if len(inward) != 2 or (inward[1] - inward[0]) % 8 != 4:
+        return []  # three visible corners of each note between the two inward ones
+    quads = []
+    for start in inward:
+        a, b, c = (poly[(start + k) % 8] for k in (1, 2, 3))
+        quad = order_clockwise(np.array([a, b, c, a + c - b]))
+        if not _note_shaped(quad, params, min_side):
+            return []
+        quads.append(quad)
+    sizes = [quad_area(q) for q in quads]
+    if min(sizes) < OVERLAP_SIZE_RATIO * max(sizes):
+        return []
+    drawn = np.zeros_like(mask)
+    for q in quads:
+        cv2.fillConvexPoly(drawn, np.round(q).astype(np.int32), 255)
+    union = np.count_nonzero(drawn | mask)
+    if np.count_nonzero(drawn & mask) < OVERLAP_COVERAGE * union:
+        return []
+    return quads
+
+
+def _note_shaped(quad: FloatArray, params: DetectParams, min_side: float) -> bool:
+    """Sides of a note's size and proportions, corners near square (the quad comes from three
+    corners: the middle one's angle is all there is to check)."""
+    w, h = side_lengths(quad)
+    if min(w, h) < min_side or max(w, h) > params.max_side_frac * min_side / params.min_side_frac:
+        return False
+    if max(w, h) > params.max_aspect * min(w, h):
+        return False
+    u, v = quad[1] - quad[0], quad[3] - quad[0]
+    return bool(abs(np.dot(u, v)) <= OVERLAP_MAX_COS * np.linalg.norm(u) * np.linalg.norm(v))
+
+
+OVERLAP_MAX_SOLIDITY = 0.93
+"""Blob area over its convex hull's below which it may be two notes overlapping at a corner
+(one quad's blob is ≥ 0.95 convex; two squares crossing at a quarter of a side, 0.89)."""
+OVERLAP_SIZE_RATIO = 0.6
+"""Smaller over larger note area the two may have (pads on one poster come in a few sizes)."""
+OVERLAP_COVERAGE = 0.85
+"""Share of the blob and the two quads together that both must cover."""
+OVERLAP_MAX_COS = 0.26
+"""Cosine of the corner angle a note's corner may have (about 75°-105° in a tilted photo)."""
 
 
 def _split(mask: Mask, params: DetectParams, min_side: float) -> list[FloatArray]:
