@@ -281,6 +281,9 @@ def _quads_of_blob(
     if mask.sum() / 255 < 2 * min_side**2:
         return []
     h, w = mask.shape
+    quad = _bitten(mask, light[y : y + h, x : x + w], params, min_side)
+    if quad is not None:
+        return [quad + offset]
     pieces = _cut_at_edges(mask, light[y : y + h, x : x + w], params, min_side)
     if len(pieces) >= 2:
         return [q + offset for q in pieces]
@@ -309,6 +312,29 @@ def _with_glare(mask: Mask, glare: Mask) -> Mask | None:
     if len(touching) == 0:
         return None
     return np.where(np.isin(labels, touching), np.uint8(255), mask).astype(np.uint8)
+
+
+def _bitten(mask: Mask, light: Float32, params: DetectParams, min_side: float
+            ) -> FloatArray | None:
+    """The quad of a note whose colour a reflection washed out at one edge (on bright paper
+    the spot is no lighter than the paper beside it, so no glare patch shows): the blob's
+    convex hull is one note, and what the blob lacks of it is a small patch lighter than the
+    note's paper, not writing."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = np.zeros_like(mask)
+    cv2.fillConvexPoly(hull, cv2.convexHull(np.concatenate(contours)), 255)
+    bite = (hull > 0) & (mask == 0)
+    if not bite.any() or np.count_nonzero(bite) > BITE_MAX * np.count_nonzero(hull):
+        return None
+    if float(median(light[bite])) < float(median(light[mask > 0])) + BITE_LIGHTER:
+        return None
+    return single_quad(hull, params, min_side)
+
+
+BITE_MAX = 0.2
+"""Largest share of its convex hull a washed-out bite may take from a note's blob."""
+BITE_LIGHTER = 5.0
+"""Lab L units by which a washed-out bite is lighter than the note's own colour."""
 
 
 GLARE_LIGHTER = 5.0
