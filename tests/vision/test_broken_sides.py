@@ -4,18 +4,14 @@ sides make a side pair."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-import photogen
-from photogen.evalset import EVAL_SET
-from photogen.io import write
 from vision.geometry import polygon_iou
-from vision.io import decode_image
 from vision.pale import _joined
-from vision.pipeline import recognize
+
+from ..photos import found_on_photo
 
 MIN_SIDE = 25.0
 
@@ -45,11 +41,7 @@ def test_white_notes_with_broken_sides_on_bright_paper_are_found(tmp_path: Path)
     """White notes on bright paper (seed +3000): 支払いを確認 stands alone, its right side
     in two pieces and its top corner open; 交付簿に記録 has an arrow at its side. Both were
     missed."""
-    spec = dict(EVAL_SET)["white_bright_paper"]
-    rendered = photogen.render(replace(spec, seed=spec.seed + 3000))
-    photo, _ = write(rendered, tmp_path / "white_bright_paper")
-    found = [np.asarray(n.region.quad)
-             for n in recognize(decode_image(photo.read_bytes()).image, None).notes]
-    notes = {n["text"]: n["quad"] for n in rendered.truth["notes"]}
+    found, truth_doc = found_on_photo("white_bright_paper", 3000, tmp_path)
+    notes = {n["text"]: n["quad"] for n in truth_doc["notes"]}
     for text in ("支払いを確認", "交付簿に記録"):
         assert max(polygon_iou(notes[text], q) for q in found) >= 0.5, text

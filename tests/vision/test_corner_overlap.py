@@ -3,20 +3,16 @@ an eight-cornered outline; each note's three visible corners give it back whole.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-import photogen
-from photogen.evalset import EVAL_SET
-from photogen.io import write
 from vision.coloured import _corner_overlap
 from vision.geometry import polygon_iou
-from vision.io import decode_image
-from vision.pipeline import recognize
 from vision.shapes import DetectParams
+
+from ..photos import found_on_photo
 
 PARAMS = DetectParams()
 MIN_SIDE = PARAMS.min_side_frac * 1400
@@ -59,11 +55,7 @@ def test_shapes_that_are_no_corner_overlap_are_left_alone() -> None:
 def test_pink_notes_overlapping_at_a_corner_are_found(tmp_path: Path) -> None:
     """Seeds +5000 of the touching/overlap poster: 待合で待つ is stuck over a corner of
     再発行を依頼, both pink; their blob had no seam to cut and both were lost."""
-    spec = dict(EVAL_SET)["touching_overlap"]
-    rendered = photogen.render(replace(spec, seed=spec.seed + 5000))
-    photo, _ = write(rendered, tmp_path / "touching_overlap")
-    found = [np.asarray(n.region.quad)
-             for n in recognize(decode_image(photo.read_bytes()).image, None).notes]
-    notes = {n["text"]: n["quad"] for n in rendered.truth["notes"]}
+    found, truth_doc = found_on_photo("touching_overlap", 5000, tmp_path)
+    notes = {n["text"]: n["quad"] for n in truth_doc["notes"]}
     for text in ("再発行を依頼", "待合で待つ"):
         assert max(polygon_iou(notes[text], q) for q in found) >= 0.5, text

@@ -3,20 +3,16 @@ as the spot (so no glare patch shows), is still one note: its blob's convex hull
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-import photogen
-from photogen.evalset import EVAL_SET
-from photogen.io import write
 from vision.coloured import _bitten
 from vision.geometry import polygon_iou
-from vision.io import decode_image
-from vision.pipeline import recognize
 from vision.shapes import DetectParams
+
+from ..photos import found_on_photo
 
 PARAMS = DetectParams()
 MIN_SIDE = PARAMS.min_side_frac * 1400
@@ -53,11 +49,7 @@ def test_a_dark_or_large_bite_is_not() -> None:
 def test_a_laminated_note_under_glare_is_found_whole(tmp_path: Path) -> None:
     """Seeds +5000 of the laminated, glossy poster: the glare spot on 結果を通知 is no lighter
     than the bright paper beside it, and the note came out as two wrong pieces."""
-    spec = dict(EVAL_SET)["glare_laminated"]
-    rendered = photogen.render(replace(spec, seed=spec.seed + 5000))
-    photo, _ = write(rendered, tmp_path / "glare_laminated")
-    found = [np.asarray(n.region.quad)
-             for n in recognize(decode_image(photo.read_bytes()).image, None).notes]
-    truth = next(n["quad"] for n in rendered.truth["notes"] if n["text"] == "結果を通知")
+    found, truth_doc = found_on_photo("glare_laminated", 5000, tmp_path)
+    truth = next(n["quad"] for n in truth_doc["notes"] if n["text"] == "結果を通知")
     assert max(polygon_iou(truth, q) for q in found) >= 0.5
     assert sum(polygon_iou(truth, q) > 0.1 for q in found) == 1  # and no piece of it besides

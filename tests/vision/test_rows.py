@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-import photogen
-from photogen.evalset import EVAL_SET
-from photogen.io import write
 from vision.coloured import notes_long, split_evenly
-from vision.geometry import FloatArray, polygon_iou, quad_area, side_lengths
-from vision.io import decode_image
-from vision.pipeline import recognize
+from vision.geometry import polygon_iou, quad_area, side_lengths
 
-
-def _found_on_photo(condition: str, seed_offset: int, tmp: Path) -> tuple[list[FloatArray], Any]:
-    """Notes found on the labelled set's ``condition`` rendered with other seeds, written as
-    the JPEG a phone would give (the set's photos are JPEGs too), and its truth."""
-    spec = dict(EVAL_SET)[condition]
-    rendered = photogen.render(replace(spec, seed=spec.seed + seed_offset))
-    photo, _ = write(rendered, tmp / condition)
-    result = recognize(decode_image(photo.read_bytes()).image, None)
-    return [np.asarray(n.region.quad) for n in result.notes], rendered.truth
+from ..photos import found_on_photo
 
 
 def _rect(w: float, h: float, angle_deg: float = 0.0) -> np.ndarray:
@@ -68,7 +53,7 @@ def test_how_many_typical_notes_long() -> None:
 def test_three_blue_notes_stuck_in_a_column_are_found(tmp_path: Path) -> None:
     """The KPT poster (seed +2000) has three blue notes stuck one under the other in its Try
     column; they made one long blob with no seam the detector sees, and all three were lost."""
-    found, truth_doc = _found_on_photo("overlap_kpt", 2000, tmp_path)
+    found, truth_doc = found_on_photo("overlap_kpt", 2000, tmp_path)
     column = [n["quad"] for n in truth_doc["notes"][19:22]]
     assert len(column) == 3
     for truth in column:
@@ -79,7 +64,7 @@ def test_two_touching_notes_stuck_askew_are_cut_apart(tmp_path: Path) -> None:
     """Two yellow notes of a curled, rotated flow (seed +2000) touch, the second stuck about
     10° askew: the seam between them leans more than a straight cut allowed, and they came out
     as one note."""
-    found, truth_doc = _found_on_photo("curled_rotated_touching", 2000, tmp_path)
+    found, truth_doc = found_on_photo("curled_rotated_touching", 2000, tmp_path)
     pair = [n["quad"] for n in truth_doc["notes"][8:10]]
     assert [n["text"] for n in truth_doc["notes"][8:10]] == ["交付簿に記録", "申請書を記入"]
     for truth in pair:
@@ -91,7 +76,7 @@ def test_two_notes_of_one_pad_edge_to_edge_are_cut_at_a_faint_seam(tmp_path: Pat
     between them is an edge across only 56 % of the pair, short of what any straight line
     across a blob needs, and they came out as one note twice as wide. Their shape (two typical
     notes in a row) is what lets a fainter seam in the middle count."""
-    found, truth_doc = _found_on_photo("overlap_kpt", 2000, tmp_path)
+    found, truth_doc = found_on_photo("overlap_kpt", 2000, tmp_path)
     pair = truth_doc["notes"][14:16]
     assert [n["text"] for n in pair] == ["書類の差し戻しが多い", "紙の保管場所がない"]
     for truth in pair:
