@@ -18,7 +18,7 @@ from vision.geometry import (
     side_lengths,
 )
 from vision.paper import Float32
-from vision.quantiles import median, percentile
+from vision.quantiles import channel_medians, median, percentile
 from vision.shapes import (
     INK_DARKER,
     Candidate,
@@ -55,7 +55,7 @@ def colour_candidates(
     out: list[Candidate] = []
     for blob in components(mask):
         quads = _quads_of_blob(blob, lab[..., 0], params, min_side, glare)
-        if quads and _covers_its_blob(quads, blob, parent, parent_boxes):
+        if quads and _covers_its_blob(quads, blob, parent, parent_boxes, lab):
             out.extend(Candidate(q, "colour", 0.95) for q in quads if _light_as_paper(lab, bg, q))
     return out
 
@@ -81,6 +81,7 @@ def _covers_its_blob(
     blob: tuple[int, int, Mask],
     parent: NDArray[np.int32],
     boxes: NDArray[np.int32],
+    lab: Float32,
 ) -> bool:
     """The quads account for most of the colour region they came from, before thin parts
     were opened away: a hand or an arm (skin is a colour too) leaves its palm as a square
@@ -90,9 +91,39 @@ def _covers_its_blob(
     label = int(np.bincount(parent[ys + y, xs + x]).argmax())
     if label == 0:
         return True
-    region = region_area(parent, boxes, label)
     covered = sum(quad_area(q) for q in quads)
-    return bool(covered >= BLOB_COVERAGE * region)
+    region = region_area(parent, boxes, label)
+    if covered >= BLOB_COVERAGE * region:
+        return True
+    # A note touching a hand or an arm of another colour is no palm: count only the part of
+    # the region in the quads' own colour.
+    return bool(covered >= BLOB_COVERAGE * _same_colour_area(lab, quads, parent, boxes, label))
+
+
+def _same_colour_area(
+    lab: Float32,
+    quads: list[FloatArray],
+    parent: NDArray[np.int32],
+    boxes: NDArray[np.int32],
+    label: int,
+) -> int:
+    """Pixels of region ``label`` within ``SAME_COLOUR`` (Lab, lightness weighted by half) of
+    the median colour inside ``quads``."""
+    x, y, w, h = boxes[label]
+    region = parent[y : y + h, x : x + w] == label
+    inside = np.zeros(region.shape, np.uint8)
+    for q in quads:
+        cv2.fillConvexPoly(inside, np.round(q - [x, y]).astype(np.int32), 1)
+    patch = lab[y : y + h, x : x + w]
+    ref = channel_medians(patch, (inside > 0) & region)
+    d = patch - ref.astype(np.float32)
+    near = d[..., 0] ** 2 / 4 + d[..., 1] ** 2 + d[..., 2] ** 2 <= SAME_COLOUR**2
+    return int(np.count_nonzero(near & region))
+
+
+SAME_COLOUR = 12.0
+"""Lab distance (lightness weighted by half) within which a region's pixels are the notes'
+colour: a hand next to an orange note measured 23 off it."""
 
 
 BLOB_COVERAGE = 0.6
