@@ -191,11 +191,11 @@ def _profiled_pair(
     centre = quad.mean(axis=0)
     if inside_any((float(centre[0]), float(centre[1])), known):
         return None
+    if not outline_seen(lab, near, theirs, quad):  # the cheaper test first: most fail it
+        return None
     found = _paper_difference(lab, bg, quad)
     if found is None or abs(found[1]) > FAINT_LIGHTNESS:
         return None  # a note this unlike the paper has a clear outline: not found, no note
-    if not outline_seen(lab, near, theirs, quad):
-        return None
     if not (casts_shadow(lab, quad) or found[0] > 1.2):
         return None
     # the weakest evidence of all: any room or side pair at the same place wins
