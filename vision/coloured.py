@@ -115,7 +115,10 @@ def _same_colour_area(
     for q in quads:
         cv2.fillConvexPoly(inside, np.round(q - [x, y]).astype(np.int32), 1)
     patch = lab[y : y + h, x : x + w]
-    ref = channel_medians(patch, (inside > 0) & region)
+    theirs = (inside > 0) & region
+    if not theirs.any():
+        return int(np.count_nonzero(region))  # no colour of their own to compare with
+    ref = channel_medians(patch, theirs)
     d = patch - ref.astype(np.float32)
     near = d[..., 0] ** 2 / 4 + d[..., 1] ** 2 + d[..., 2] ** 2 <= SAME_COLOUR**2
     return int(np.count_nonzero(near & region))

@@ -124,7 +124,7 @@ def _side_pairs(
     # weakest evidence, so they may not take the place of a better one.
     for k in order:
         if by_joined[k]:
-            continue  # the costliest test, and the joined pieces' sides were seen: not here
+            continue  # joined sides get the strict test only: this pass is the costliest
         centre = quads[k].mean(axis=0)
         if inside_any((float(centre[0]), float(centre[1])), known):
             continue  # the sides of a note the first pass found
@@ -275,25 +275,7 @@ def _joined(segments: FloatArray, min_side: float) -> FloatArray:
     start = np.where(flip[:, None], seg[:, 2:], seg[:, :2])
     u = np.where(flip[:, None], -u, u)
     normal = np.stack([-u[:, 1], u[:, 0]], axis=1)
-    # candidates first, from three n×n products: parallel, and the other's middle on this
-    # one's line and within reach along it (cheap; the exact test follows)
-    middle = start + u * (length / 2)[:, None]
-    across = normal @ middle.T - (normal * start).sum(1)[:, None]
-    along = u @ middle.T - (u * start).sum(1)[:, None]
-    reach = JOIN_GAP * min_side + length[None, :] / 2
-    near = (u @ u.T > np.cos(np.radians(JOIN_ANGLE))) & (np.abs(across) <= JOIN_OFFSET)
-    near &= (along >= -reach) & (along <= length[:, None] + reach)
-    first, second = np.nonzero(np.triu(near | near.T, 1))
-    # each way round: where the other piece lies along this one's line, and how far off it
-    this = np.concatenate([first, second])
-    other = np.concatenate([second, first])
-    rel0 = start[other] - start[this]
-    rel1 = rel0 + u[other] * length[other, None]
-    along0, along1 = (rel0 * u[this]).sum(1), (rel1 * u[this]).sum(1)
-    off = np.maximum(np.abs((rel0 * normal[this]).sum(1)), np.abs((rel1 * normal[this]).sum(1)))
-    gap = np.maximum(along0 - length[this], -along1)  # > 0: apart; < 0: overlapping
-    ok = (off <= JOIN_OFFSET) & (gap <= JOIN_GAP * min_side)
-    this, other, along0, along1 = this[ok], other[ok], along0[ok], along1[ok]
+    this, other, along0, along1 = _continuations(start, u, normal, length, min_side)
     # one joined segment per run, along its longest piece's line
     longest_other = np.zeros(len(seg))
     np.maximum.at(longest_other, this, length[other])
@@ -309,6 +291,32 @@ def _joined(segments: FloatArray, min_side: float) -> FloatArray:
     if not joined:
         return np.zeros((0, 4), np.float64)
     return np.unique(np.round(np.array(joined), 1), axis=0)
+
+
+def _continuations(
+    start: FloatArray, u: FloatArray, normal: FloatArray, length: FloatArray, min_side: float
+) -> tuple[NDArray[np.intp], NDArray[np.intp], FloatArray, FloatArray]:
+    """Ordered pairs (this, other) of pieces on one line, each way round, with where the
+    other's two ends lie along this one's line (pieces given by start, unit direction, normal
+    and length, all oriented alike)."""
+    # candidates first, from three n×n products: parallel, and the other's middle on this
+    # one's line and within reach along it (cheap; the exact test follows)
+    middle = start + u * (length / 2)[:, None]
+    across = normal @ middle.T - (normal * start).sum(1)[:, None]
+    along = u @ middle.T - (u * start).sum(1)[:, None]
+    reach = JOIN_GAP * min_side + length[None, :] / 2
+    near = (u @ u.T > np.cos(np.radians(JOIN_ANGLE))) & (np.abs(across) <= JOIN_OFFSET)
+    near &= (along >= -reach) & (along <= length[:, None] + reach)
+    first, second = np.nonzero(np.triu(near | near.T, 1))
+    this = np.concatenate([first, second])
+    other = np.concatenate([second, first])
+    rel0 = start[other] - start[this]
+    rel1 = rel0 + u[other] * length[other, None]
+    along0, along1 = (rel0 * u[this]).sum(1), (rel1 * u[this]).sum(1)
+    off = np.maximum(np.abs((rel0 * normal[this]).sum(1)), np.abs((rel1 * normal[this]).sum(1)))
+    gap = np.maximum(along0 - length[this], -along1)  # > 0: apart; < 0: overlapping
+    ok = (off <= JOIN_OFFSET) & (gap <= JOIN_GAP * min_side)
+    return this[ok], other[ok], along0[ok], along1[ok]
 
 
 JOIN_MAX = 6.0
