@@ -408,6 +408,11 @@ def pale_edges(lab: Float32, rel: Float32, min_side: float) -> tuple[Mask, Float
     edges: Mask = np.asarray(cv2.Canny(light, 6, 14), np.uint8)
     edges[cv2.dilate(ink, np.ones((5, 5), np.uint8)) > 0] = 0
     ink_near = cv2.dilate(ink, np.ones((3, 3), np.uint8))
+    # A marker line (far darker than a drop shadow, and thin, unlike a dark note) has LSD
+    # segments along its sides a few pixels off it: they are the line's, not a note's.
+    marker = (lighter < -MARKER_DARKER).astype(np.uint8)
+    thin = marker & ~cv2.morphologyEx(marker, cv2.MORPH_OPEN, np.ones((7, 7), np.uint8))
+    ink_near |= cv2.dilate(thin, np.ones((7, 7), np.uint8))
     # lightness and yellowness relative to the paper: a white note on cream paper differs
     # more in the second, on bright white paper only in the first (and its shadow)
     found = []
@@ -416,6 +421,11 @@ def pale_edges(lab: Float32, rel: Float32, min_side: float) -> tuple[Mask, Float
         amplified = cv2.GaussianBlur(amplified.astype(np.uint8), (0, 0), 1.0)
         found.append(_draw_segments(edges, amplified, ink_near, min_side))
     return edges, np.concatenate(found, axis=0)
+
+
+MARKER_DARKER = 25.0
+"""Lab L units below the paper from which a thin dark line is a marker line (marker strokes
+measured about 30 darker; white notes' drop shadows 5.8-12.7)."""
 
 
 def _draw_segments(edges: Mask, grey: Mask, ink_near: Mask, min_side: float) -> FloatArray:
