@@ -27,6 +27,7 @@ from vision.shapes import (
     components,
     fill_holes,
     label_regions,
+    note_sized,
     region_area,
     single_quad,
 )
@@ -460,10 +461,7 @@ def _corner_overlap(mask: Mask, params: DetectParams, min_side: float) -> list[F
 def _note_shaped(quad: FloatArray, params: DetectParams, min_side: float) -> bool:
     """Sides of a note's size and proportions, corners near square (the quad comes from three
     corners: the middle one's angle is all there is to check)."""
-    w, h = side_lengths(quad)
-    if min(w, h) < min_side or max(w, h) > params.max_side_frac * min_side / params.min_side_frac:
-        return False
-    if max(w, h) > params.max_aspect * min(w, h):
+    if not note_sized(quad, params, min_side):
         return False
     u, v = quad[1] - quad[0], quad[3] - quad[0]
     return bool(abs(np.dot(u, v)) <= OVERLAP_MAX_COS * np.linalg.norm(u) * np.linalg.norm(v))

@@ -213,23 +213,15 @@ def _pair_hypotheses(
     of their length and are a note's width apart, and which of them use a ``joined`` segment
     (see :func:`_joined`): those come after all the others, since where two hypotheses
     describe one place the first is tried."""
+    plain = len(segments)
     if joined is not None and len(joined):
-        first_joined = int(np.count_nonzero(
-            np.hypot(*(segments[:, 2:] - segments[:, :2]).T) >= PAIR_MIN_SIDE * min_side))
         segments = np.concatenate([segments, joined])
-    else:
-        first_joined = len(segments)
-    long = segments[np.hypot(*(segments[:, 2:] - segments[:, :2]).T) >= PAIR_MIN_SIDE * min_side]
+    is_long = np.hypot(*(segments[:, 2:] - segments[:, :2]).T) >= PAIR_MIN_SIDE * min_side
+    first_joined = int(np.count_nonzero(is_long[:plain]))
+    long = segments[is_long]
     if len(long) < 2:
         return np.zeros((0, 4, 2), np.float64), np.zeros(0, bool)
-    p0, d = long[:, :2], long[:, 2:] - long[:, :2]
-    length = np.hypot(d[:, 0], d[:, 1])
-    u = d / length[:, None]
-    # orient every segment the same way round, so parallel ones have the same direction
-    flip = (u[:, 0] < 0) | ((u[:, 0] == 0) & (u[:, 1] < 0))
-    p0 = np.where(flip[:, None], long[:, 2:], p0)
-    u = np.where(flip[:, None], -u, u)
-    normal = np.stack([-u[:, 1], u[:, 0]], axis=1)
+    p0, u, normal, length = _oriented(long)
     i_idx, j_idx = np.triu_indices(len(long), 1)
     parallel = (u[i_idx] * u[j_idx]).sum(axis=1) > np.cos(np.radians(8.0))
     i_idx, j_idx = i_idx[parallel], j_idx[parallel]
@@ -258,6 +250,18 @@ def _pair_hypotheses(
     return quads[order], by_joined[order]
 
 
+def _oriented(segments: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Segments (N×4) as start point, unit direction, unit normal and length, every one
+    oriented the same way round, so parallel ones have the same direction."""
+    d = segments[:, 2:] - segments[:, :2]
+    length = np.hypot(d[:, 0], d[:, 1])
+    u = d / length[:, None]
+    flip = (u[:, 0] < 0) | ((u[:, 0] == 0) & (u[:, 1] < 0))
+    start = np.where(flip[:, None], segments[:, 2:], segments[:, :2])
+    u = np.where(flip[:, None], -u, u)
+    return start, u, np.stack([-u[:, 1], u[:, 0]], axis=1), length
+
+
 def _joined(segments: FloatArray, min_side: float) -> FloatArray:
     """Each run of pieces of ``segments`` that continue one another, as one segment (LSD
     breaks a faint side where its step fades for a few pixels, or where an arrow's ink took
@@ -269,12 +273,8 @@ def _joined(segments: FloatArray, min_side: float) -> FloatArray:
     d = segments[:, 2:] - segments[:, :2]
     length = np.hypot(d[:, 0], d[:, 1])
     keep = length >= JOIN_MIN_PIECE * min_side
-    seg, d, length = segments[keep], d[keep], length[keep]
-    u = d / length[:, None]
-    flip = (u[:, 0] < 0) | ((u[:, 0] == 0) & (u[:, 1] < 0))
-    start = np.where(flip[:, None], seg[:, 2:], seg[:, :2])
-    u = np.where(flip[:, None], -u, u)
-    normal = np.stack([-u[:, 1], u[:, 0]], axis=1)
+    seg = segments[keep]
+    start, u, normal, length = _oriented(seg)
     this, other, along0, along1 = _continuations(start, u, normal, length, min_side)
     # one joined segment per run, along its longest piece's line
     longest_other = np.zeros(len(seg))

@@ -159,11 +159,7 @@ def single_quad(mask: Mask, params: DetectParams, min_side: float) -> FloatArray
         return None
     contour = max(contours, key=cv2.contourArea)
     quad = fit_quad(contour)
-    w, h = side_lengths(quad)
-    max_side = params.max_side_frac * min_side / params.min_side_frac
-    if min(w, h) < min_side or max(w, h) > max_side:
-        return None
-    if max(w, h) / max(min(w, h), 1.0) > params.max_aspect:
+    if not note_sized(quad, params, min_side):
         return None
     blob = np.zeros(mask.shape, np.uint8)
     cv2.drawContours(blob, [contour], -1, 1, thickness=cv2.FILLED)
@@ -173,6 +169,15 @@ def single_quad(mask: Mask, params: DetectParams, min_side: float) -> FloatArray
     if not union or np.count_nonzero(blob & shape) < params.min_fill * union:
         return None
     return quad
+
+
+def note_sized(quad: FloatArray, params: DetectParams, min_side: float) -> bool:
+    """Sides between the smallest and the largest note's, and not too long for their width."""
+    w, h = side_lengths(quad)
+    max_side = params.max_side_frac * min_side / params.min_side_frac
+    if min(w, h) < min_side or max(w, h) > max_side:
+        return False
+    return max(w, h) / max(min(w, h), 1.0) <= params.max_aspect
 
 
 def fit_quad(contour: NDArray[np.int32]) -> FloatArray:
