@@ -26,7 +26,7 @@ from vision.geometry import (
     local_mask,
     quad_area,
 )
-from vision.pale import pale_candidates, pale_edges
+from vision.pale import pale_candidates, pale_edges, ring_chroma_step
 from vision.paper import Float32, dominant_colour
 from vision.quantiles import channel_medians
 from vision.shapes import (
@@ -70,7 +70,9 @@ def detect(lab: Float32, bg: Float32, roi: Mask, params: DetectParams) -> list[C
     pale = [
         c
         for c in pale
-        if c.source != "pair" or _chroma_distance(lab, c.quad, paper_ab) < PAIR_MAX_CHROMA
+        if c.source != "pair"
+        or _chroma_distance(lab, c.quad, paper_ab) < PAIR_MAX_CHROMA
+        or ring_chroma_step(lab, bg, c.quad) >= PAIR_RING_CHROMA
     ]
     if len(colour) >= 3:
         # Pads on one poster come in a few sizes: a pale "note" far off the coloured ones'
@@ -91,7 +93,13 @@ def _merge(colour: list[Candidate], edges: list[Candidate]) -> list[Candidate]:
 
 
 PAIR_MAX_CHROMA = 8.0
-"""Lab chroma distance from the poster paper beyond which a side-pair hypothesis is no note."""
+"""Lab chroma distance from the poster paper beyond which a side-pair hypothesis is no note
+(unless it differs from the paper right around it, ``PAIR_RING_CHROMA``)."""
+PAIR_RING_CHROMA = 6.0
+"""Chroma step from the plain paper just outside a side pair to its inside from which it is a
+pastel note on the poster, too faint for the colour evidence (pastel green on cream paper:
+9.8 from the local paper estimate, 11 needed), rather than wall or wood between two lines
+(the same surface inside and out)."""
 
 
 def _chroma_distance(lab: Float32, quad: FloatArray, paper_ab: FloatArray) -> float:

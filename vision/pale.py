@@ -460,11 +460,19 @@ def _looks_like_paper_note(lab: Float32, bg: Float32, quad: FloatArray) -> bool:
     return found is not None and found[0] > 1.2
 
 
+def ring_chroma_step(lab: Float32, bg: Float32, quad: FloatArray) -> float:
+    """Chroma (a*b* distance) between the paper inside ``quad`` and the plain paper just
+    outside it; 0 when it cannot be measured."""
+    found = _paper_difference(lab, bg, quad)
+    return 0.0 if found is None else found[2]
+
+
 def _paper_difference(
     lab: Float32, bg: Float32, quad: FloatArray
-) -> tuple[float, float] | None:
+) -> tuple[float, float, float] | None:
     """How the paper inside ``quad`` differs from the plain paper of the ring just outside it:
-    (Lab distance with lightness weighted by half, lightness inside − outside); ``None`` when
+    (Lab distance with lightness weighted by half, lightness inside − outside, chroma
+    distance); ``None`` when
     the inside is far darker than the poster paper there (no pale note) or no plain ring is
     left."""
     centre = quad.mean(axis=0)
@@ -496,4 +504,5 @@ def _paper_difference(
     if v_in[0] < ref - 6.0:
         return None
     d = v_in - v_ring
-    return float(np.sqrt(0.5 * d[0] ** 2 + d[1] ** 2 + d[2] ** 2)), float(d[0])
+    return (float(np.sqrt(0.5 * d[0] ** 2 + d[1] ** 2 + d[2] ** 2)), float(d[0]),
+            float(np.hypot(d[1], d[2])))
