@@ -45,3 +45,12 @@ def test_white_notes_with_broken_sides_on_bright_paper_are_found(tmp_path: Path)
     notes = {n["text"]: n["quad"] for n in truth_doc["notes"]}
     for text in ("支払いを確認", "交付簿に記録"):
         assert max(polygon_iou(notes[text], q) for q in found) >= 0.5, text
+
+
+def test_white_note_whose_side_an_arrow_breaks_is_found(tmp_path: Path) -> None:
+    """Seeds +7000 of the glare/white poster: an arrow's head touches 番号札を発行 (white on
+    white, no top edge) halfway up its left side and takes a 13 px stretch of the side with
+    it, more than the 10 px gap joined sides used to bridge."""
+    found, truth_doc = found_on_photo("glare_white_pale", 7000, tmp_path)
+    note = next(n["quad"] for n in truth_doc["notes"] if n["text"] == "番号札を発行")
+    assert max(polygon_iou(note, q) for q in found) >= 0.5
