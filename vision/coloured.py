@@ -425,7 +425,8 @@ def _bitten(mask: Mask, light: Float32, params: DetectParams, min_side: float
     bite = (hull > 0) & (mask == 0)
     if not bite.any() or np.count_nonzero(bite) > BITE_MAX * np.count_nonzero(hull):
         return None
-    if float(median(light[bite])) < float(median(light[mask > 0])) + BITE_LIGHTER:
+    # the paper of the bite, not the writing that may run across it
+    if float(percentile(light[bite], 75)) < float(median(light[mask > 0])) + BITE_LIGHTER:
         return None
     return single_quad(hull, params, min_side)
 
