@@ -53,12 +53,25 @@ def colour_candidates(
     _, parent, parent_boxes = label_regions(whole)
     # glare: a glossy note's paper lit whiter than the matte poster, and without its colour
     glare = (rel[..., 0] > GLARE_LIGHTER).astype(np.uint8) * 255
-    out: list[Candidate] = []
+    found = []
     for blob in components(mask):
         quads = _quads_of_blob(blob, lab[..., 0], params, min_side, glare)
-        if quads and _covers_its_blob(quads, blob, parent, parent_boxes, lab):
+        if quads:
+            found.append((blob, quads, _region_of(blob, parent)))
+    out: list[Candidate] = []
+    for blob, quads, label in found:
+        # notes of one colour touching make one region that the opening parted again
+        siblings = [q for other, qs, lb in found if lb == label and other is not blob for q in qs]
+        if _covers_its_blob(quads, label, parent, parent_boxes, lab, siblings):
             out.extend(Candidate(q, "colour", 0.95) for q in quads if _light_as_paper(lab, bg, q))
     return out
+
+
+def _region_of(blob: tuple[int, int, Mask], parent: NDArray[np.int32]) -> int:
+    """The label of the colour region (before the opening) that holds most of ``blob``."""
+    x, y, mask = blob
+    ys, xs = np.nonzero(mask)
+    return int(np.bincount(parent[ys + y, xs + x]).argmax())
 
 
 def _light_as_paper(lab: Float32, bg: Float32, quad: FloatArray) -> bool:
@@ -79,17 +92,16 @@ NOTE_MIN_LIGHTNESS = 0.4
 
 def _covers_its_blob(
     quads: list[FloatArray],
-    blob: tuple[int, int, Mask],
+    label: int,
     parent: NDArray[np.int32],
     boxes: NDArray[np.int32],
     lab: Float32,
+    siblings: list[FloatArray] | None = None,
 ) -> bool:
-    """The quads account for most of the colour region they came from, before thin parts
-    were opened away: a hand or an arm (skin is a colour too) leaves its palm as a square
-    but most of itself outside it; a note's region is the note (and perhaps an arrow)."""
-    x, y, mask = blob
-    ys, xs = np.nonzero(mask)
-    label = int(np.bincount(parent[ys + y, xs + x]).argmax())
+    """The quads account for most of the colour region ``label`` they came from, before thin
+    parts were opened away: a hand or an arm (skin is a colour too) leaves its palm as a
+    square but most of itself outside it; a note's region is the note (and perhaps an arrow).
+    ``siblings`` are the quads found in other parts of the same region."""
     if label == 0:
         return True
     covered = sum(quad_area(q) for q in quads)
@@ -97,8 +109,24 @@ def _covers_its_blob(
     if covered >= BLOB_COVERAGE * region:
         return True
     # A note touching a hand or an arm of another colour is no palm: count only the part of
-    # the region in the quads' own colour.
-    return bool(covered >= BLOB_COVERAGE * _same_colour_area(lab, quads, parent, boxes, label))
+    # the region in the quads' own colour, and the notes of that colour found in it besides
+    # (two touching notes of one pad).
+    own, ref = _same_colour_area(lab, quads, parent, boxes, label)
+    if covered >= BLOB_COVERAGE * own:
+        return True
+    if ref is None or not siblings:
+        return False
+    alike = sum(quad_area(q) for q in siblings if _colour_near(lab, q, ref))
+    return bool(covered + alike >= BLOB_COVERAGE * own)
+
+
+def _colour_near(lab: Float32, quad: FloatArray, ref: FloatArray) -> bool:
+    """Whether the median colour inside ``quad`` is within ``SAME_COLOUR`` of ``ref``."""
+    box, inside = local_mask(lab.shape, quad)
+    if not inside.any():
+        return False
+    d = channel_medians(lab[box], inside) - ref
+    return bool(d[0] ** 2 / 4 + d[1] ** 2 + d[2] ** 2 <= SAME_COLOUR**2)
 
 
 def _same_colour_area(
@@ -107,9 +135,10 @@ def _same_colour_area(
     parent: NDArray[np.int32],
     boxes: NDArray[np.int32],
     label: int,
-) -> int:
+) -> tuple[int, FloatArray | None]:
     """Pixels of region ``label`` within ``SAME_COLOUR`` (Lab, lightness weighted by half) of
-    the median colour inside ``quads``."""
+    the median colour inside ``quads``, and that colour (``None`` when the quads hold none of
+    the region)."""
     x, y, w, h = boxes[label]
     region = parent[y : y + h, x : x + w] == label
     inside = np.zeros(region.shape, np.uint8)
@@ -118,11 +147,11 @@ def _same_colour_area(
     patch = lab[y : y + h, x : x + w]
     theirs = (inside > 0) & region
     if not theirs.any():
-        return int(np.count_nonzero(region))  # no colour of their own to compare with
+        return int(np.count_nonzero(region)), None  # no colour of their own to compare with
     ref = channel_medians(patch, theirs)
     d = patch - ref.astype(np.float32)
     near = d[..., 0] ** 2 / 4 + d[..., 1] ** 2 + d[..., 2] ** 2 <= SAME_COLOUR**2
-    return int(np.count_nonzero(near & region))
+    return int(np.count_nonzero(near & region)), np.asarray(ref, np.float64)
 
 
 SAME_COLOUR = 12.0

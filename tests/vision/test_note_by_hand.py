@@ -61,3 +61,28 @@ def test_an_orange_note_under_a_hand_is_found(tmp_path: Path) -> None:
     found, truth_doc = found_on_photo("portrait_exif8_hand", 5000, tmp_path)
     truth = next(n["quad"] for n in truth_doc["notes"] if n["text"] == "審査結果を入力")
     assert max(polygon_iou(truth, q) for q in found) >= 0.5
+
+
+def test_two_notes_of_one_colour_joined_by_a_sliver_are_both_found() -> None:
+    """Their colour region is both notes; the opening parts them again, and each alone covers
+    half of it: together they account for it (a palm's region is its arm too)."""
+    lab = np.empty((300, 500, 3), np.float32)
+    lab[:] = PAPER
+    below = NOTE + [4, 64]  # stuck under it, a little to the right
+    for q in (NOTE, below):
+        cv2.fillConvexPoly(lab, np.round(q).astype(np.int32), ORANGE)
+    lab[158:166, 356:359] = ORANGE  # where their corners touch
+    bg = np.empty_like(lab)
+    bg[:] = PAPER
+    found = _found(lab, bg)
+    for truth in (NOTE, below):
+        assert any(polygon_iou(truth, q) >= 0.8 for q in found)
+
+
+def test_pink_notes_touching_at_a_corner_are_found(tmp_path: Path) -> None:
+    """Seeds +4000 of the KPT overlap poster: 番号札で混乱なし and 引継ぎが丁寧 (pink, one
+    under the other) touch; each was half of their colour region and both were lost."""
+    found, truth_doc = found_on_photo("overlap_kpt", 4000, tmp_path)
+    notes = {n["text"]: n["quad"] for n in truth_doc["notes"]}
+    for text in ("番号札で混乱なし", "引継ぎが丁寧"):
+        assert max(polygon_iou(notes[text], q) for q in found) >= 0.5, text
