@@ -1,4 +1,5 @@
-"""Issue 3: a pastel note on cream paper whose chroma is too faint for the colour evidence is
+"""Issue 3: pastel notes whose chroma is too faint for the colour evidence are found from their
+outline. A pastel note on cream paper
 found from its two facing sides, because its paper differs in colour from the paper just
 around it (wood or wall between two lines is the same inside and out)."""
 
@@ -22,3 +23,12 @@ def test_pastel_green_note_on_cream_paper_is_found(tmp_path: Path) -> None:
     truth = [n["quad"] for n in truth_doc["notes"]] + [
         n["quad"] for n in truth_doc.get("partial_notes", [])]
     assert all(max(polygon_iou(t, q) for t in truth) >= 0.3 for q in found)
+
+
+def test_pastel_pink_note_darker_than_the_paper_is_found(tmp_path: Path) -> None:
+    """Seeds +4000 of the glare/white poster: 課長が承認 (pastel pink) is 10.6 from the paper
+    in chroma (the colour evidence needs 11) and 8.9 darker, which the outline evidence took
+    for a dark object."""
+    found, truth_doc = found_on_photo("glare_white_pale", 4000, tmp_path)
+    note = next(n["quad"] for n in truth_doc["notes"] if n["text"] == "課長が承認")
+    assert max(polygon_iou(note, q) for q in found) >= 0.5
