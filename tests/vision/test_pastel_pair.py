@@ -1,7 +1,6 @@
 """Issue 3: pastel notes whose chroma is too faint for the colour evidence are found from their
-outline. A pastel note on cream paper
-found from its two facing sides, because its paper differs in colour from the paper just
-around it (wood or wall between two lines is the same inside and out)."""
+outline, because their paper differs in colour from the paper just around them (wood or wall
+between two lines is the same inside and out; a shadow is the paper's colour, only darker)."""
 
 from __future__ import annotations
 
