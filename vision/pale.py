@@ -104,7 +104,7 @@ def _side_pairs(
         off_known = ~on_known.any(axis=1)
         quads, centres, by_joined = quads[off_known], centres[off_known], by_joined[off_known]
     # several segment pairs (two channels, broken sides) describe the same place: keep one
-    cell = np.round(centres / max(2.0, 0.4 * min_side)).astype(np.int64)
+    cell = np.round(centres / max(2.0, PAIR_CELL * min_side)).astype(np.int64)
     _, first = np.unique(cell, axis=0, return_index=True)
     # The sides of notes already found are no evidence for a new one: the paper between two
     # neighbours has their two sides facing each other, and a third line somewhere near.
@@ -223,15 +223,18 @@ def _pair_hypotheses(
         return np.zeros((0, 4, 2), np.float64), np.zeros(0, bool)
     p0, u, normal, length = _oriented(long)
     i_idx, j_idx = np.triu_indices(len(long), 1)
-    parallel = (u[i_idx] * u[j_idx]).sum(axis=1) > np.cos(np.radians(8.0))
-    i_idx, j_idx = i_idx[parallel], j_idx[parallel]
+    # the sign of a near-vertical segment's direction is a coin toss: compare lines, not arrows
+    cos = (u[i_idx] * u[j_idx]).sum(axis=1)
+    parallel = np.abs(cos) > np.cos(np.radians(8.0))
+    i_idx, j_idx, cos = i_idx[parallel], j_idx[parallel], cos[parallel]
     mid_j = p0[j_idx] + u[j_idx] * length[j_idx, None] / 2
     gap = ((mid_j - p0[i_idx]) * normal[i_idx]).sum(axis=1)
     apart = (np.abs(gap) >= 0.8 * min_side) & (np.abs(gap) <= max_side)
-    i_idx, j_idx, gap = i_idx[apart], j_idx[apart], gap[apart]
+    i_idx, j_idx, gap, cos = i_idx[apart], j_idx[apart], gap[apart], cos[apart]
     # where each segment runs along the first one's axis: they must face each other over most
     # of their length, and the stretch they span together must be note-shaped
-    b0 = ((p0[j_idx] - p0[i_idx]) * u[i_idx]).sum(axis=1)
+    along = ((p0[j_idx] - p0[i_idx]) * u[i_idx]).sum(axis=1)
+    b0 = np.where(cos > 0, along, along - length[j_idx])
     b1 = b0 + length[j_idx]
     a1 = length[i_idx]
     facing = np.minimum(a1, b1) - np.maximum(0.0, b0) >= 0.6 * np.maximum(a1, length[j_idx])
@@ -251,8 +254,9 @@ def _pair_hypotheses(
 
 
 def _oriented(segments: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Segments (N×4) as start point, unit direction, unit normal and length, every one
-    oriented the same way round, so parallel ones have the same direction."""
+    """Segments (N×4) as start point, unit direction, unit normal and length, pointing right
+    (or down when vertical). Two parallel near-vertical segments may still point opposite ways
+    (one leans a hair left, the other right): compare directions up to sign."""
     d = segments[:, 2:] - segments[:, :2]
     length = np.hypot(d[:, 0], d[:, 1])
     u = d / length[:, None]
@@ -298,14 +302,14 @@ def _continuations(
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], FloatArray, FloatArray]:
     """Ordered pairs (this, other) of pieces on one line, each way round, with where the
     other's two ends lie along this one's line (pieces given by start, unit direction, normal
-    and length, all oriented alike)."""
+    and length, as :func:`_oriented` gives them)."""
     # candidates first, from three n×n products: parallel, and the other's middle on this
     # one's line and within reach along it (cheap; the exact test follows)
     middle = start + u * (length / 2)[:, None]
     across = normal @ middle.T - (normal * start).sum(1)[:, None]
     along = u @ middle.T - (u * start).sum(1)[:, None]
     reach = JOIN_GAP * min_side + length[None, :] / 2
-    near = (u @ u.T > np.cos(np.radians(JOIN_ANGLE))) & (np.abs(across) <= JOIN_OFFSET)
+    near = (np.abs(u @ u.T) > np.cos(np.radians(JOIN_ANGLE))) & (np.abs(across) <= JOIN_OFFSET)
     near &= (along >= -reach) & (along <= length[:, None] + reach)
     first, second = np.nonzero(np.triu(near | near.T, 1))
     this = np.concatenate([first, second])
@@ -313,6 +317,8 @@ def _continuations(
     rel0 = start[other] - start[this]
     rel1 = rel0 + u[other] * length[other, None]
     along0, along1 = (rel0 * u[this]).sum(1), (rel1 * u[this]).sum(1)
+    # a piece pointing the other way round (near-vertical) has its ends in the other order
+    along0, along1 = np.minimum(along0, along1), np.maximum(along0, along1)
     off = np.maximum(np.abs((rel0 * normal[this]).sum(1)), np.abs((rel1 * normal[this]).sum(1)))
     gap = np.maximum(along0 - length[this], -along1)  # > 0: apart; < 0: overlapping
     ok = (off <= JOIN_OFFSET) & (gap <= JOIN_GAP * min_side)
@@ -334,6 +340,9 @@ head touching a white note took 13 px (0.52) of its side on a photo of seeds +70
 no more notes on four sets than 0.6."""
 
 
+PAIR_CELL = 0.2
+"""Side-pair hypotheses centred within this share of the smallest note side of one another
+describe one place: the first is tried."""
 PAIR_MIN_SIDE = 0.6
 """Segments shorter than this share of the smallest note side make no side-pair hypothesis."""
 PAIR_SUPPORT = 0.72
