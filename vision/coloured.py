@@ -68,10 +68,11 @@ def colour_candidates(
 
 
 def _region_of(blob: tuple[int, int, Mask], parent: NDArray[np.int32]) -> int:
-    """The label of the colour region (before the opening) that holds most of ``blob``."""
+    """The label of the colour region (before the opening) that holds ``blob``: the opening
+    only takes pixels away, so a blob lies in one region and any of its pixels tells which."""
     x, y, mask = blob
-    ys, xs = np.nonzero(mask)
-    return int(np.bincount(parent[ys + y, xs + x]).argmax())
+    row, col = divmod(int(np.argmax(mask)), mask.shape[1])
+    return int(parent[y + row, x + col])
 
 
 def _light_as_paper(lab: Float32, bg: Float32, quad: FloatArray) -> bool:

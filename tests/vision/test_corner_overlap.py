@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from vision.coloured import _corner_overlap
 from vision.geometry import polygon_iou
 from vision.shapes import DetectParams
 
+from ..drawn import blob, rect
 from ..photos import found_on_photo
 
 PARAMS = DetectParams()
@@ -19,17 +19,11 @@ MIN_SIDE = PARAMS.min_side_frac * 1400
 
 
 def _square(cx: float, cy: float, side: float, angle_deg: float) -> np.ndarray:
-    a = np.radians(angle_deg)
-    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    corners = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], np.float64) * side / 2
-    return corners @ rot.T + [cx, cy]
+    return rect(cx, cy, side, side, angle_deg)
 
 
 def _blob(*quads: np.ndarray) -> np.ndarray:
-    mask = np.zeros((300, 300), np.uint8)
-    for q in quads:
-        cv2.fillConvexPoly(mask, np.round(q).astype(np.int32), 255)
-    return mask
+    return blob((300, 300), *quads)
 
 
 def test_two_squares_crossing_at_a_corner_come_back_whole() -> None:

@@ -13,24 +13,15 @@ from vision.coloured import _notched_pair
 from vision.geometry import polygon_iou
 from vision.shapes import DetectParams, single_quad
 
+from ..drawn import blob, rect
 from ..photos import found_on_photo
 
 PARAMS = DetectParams()
 MIN_SIDE = PARAMS.min_side_frac * 1400
 
 
-def _rect(cx: float, cy: float, w: float, h: float, angle_deg: float) -> np.ndarray:
-    a = np.radians(angle_deg)
-    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    corners = np.array([[-w, -h], [w, -h], [w, h], [-w, h]], np.float64) / 2
-    return corners @ rot.T + [cx, cy]
-
-
 def _blob(*quads: np.ndarray) -> np.ndarray:
-    mask = np.zeros((240, 360), np.uint8)
-    for q in quads:
-        cv2.fillConvexPoly(mask, np.round(q).astype(np.int32), 255)
-    return mask
+    return blob((240, 360), *quads)
 
 
 def _pair_of(mask: np.ndarray) -> list[np.ndarray]:
@@ -42,8 +33,8 @@ def _pair_of(mask: np.ndarray) -> list[np.ndarray]:
 def test_two_notes_stuck_askew_side_by_side_are_cut_apart() -> None:
     askew = ((-3.0, 3.0, 0), (0.0, 4.0, 0), (2.0, -2.0, 6), (0.0, 0.0, 8))
     for left_angle, right_angle, dy in askew:
-        a = _rect(140, 120, 80, 80, left_angle)
-        b = _rect(219, 120 + dy, 80, 80, right_angle)
+        a = rect(140, 120, 80, 80, left_angle)
+        b = rect(219, 120 + dy, 80, 80, right_angle)
         quads = _pair_of(_blob(a, b))
         assert len(quads) == 2, (left_angle, right_angle, dy)
         for truth in (a, b):
@@ -51,12 +42,12 @@ def test_two_notes_stuck_askew_side_by_side_are_cut_apart() -> None:
 
 
 def test_one_long_note_is_not_cut() -> None:
-    long_note = _rect(180, 120, 170, 85, 4.0)
+    long_note = rect(180, 120, 170, 85, 4.0)
     # a bite out of one side only (a curled corner, a magnet's shadow) is no seam
     bitten = _blob(long_note)
     cv2.circle(bitten, (180, 78), 9, 0, -1)
     # two notes in a row stuck exactly square show no dip: left to the seam search
-    square_pair = _blob(_rect(140, 120, 80, 80, 0.0), _rect(220, 120, 80, 80, 0.0))
+    square_pair = _blob(rect(140, 120, 80, 80, 0.0), rect(220, 120, 80, 80, 0.0))
     for mask in (_blob(long_note), bitten, square_pair):
         assert _pair_of(mask) == []
 
