@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from vision.corners import corner_hypotheses, shadow_corner, shadow_direction
 from vision.geometry import (
     FloatArray,
     local_mask,
@@ -69,7 +70,7 @@ def pale_candidates(
         found = _rooms(lab, bg, near, grad, free, r, params, min_side, known)
         out.extend(found)
         known.extend(c.quad for c in found)
-    out.extend(_side_pairs(lab, bg, near, grad, segments, params, min_side, known))
+    out.extend(_side_pairs(lab, bg, near, grad, segments, params, min_side, known, len(taken)))
     return _dedupe(out)
 
 
@@ -82,6 +83,7 @@ def _side_pairs(
     params: DetectParams,
     min_side: float,
     known: list[FloatArray],
+    n_colour: int = 0,
 ) -> list[Candidate]:
     """Notes whose outline has a whole side too faint to see, so no room closes: two parallel
     segments facing each other across a note's width, spanning about the same stretch, make
@@ -135,6 +137,45 @@ def _side_pairs(
         if cand is not None:
             out.append(cand)
             known.append(cand.quad)
+    out.extend(_shadow_corners(lab, bg, theirs, segments, params, min_side, known, n_colour))
+    return out
+
+
+def _shadow_corners(
+    lab: Float32,
+    bg: Float32,
+    theirs: Mask,
+    segments: FloatArray,
+    params: DetectParams,
+    min_side: float,
+    known: list[FloatArray],
+    n_colour: int,
+) -> list[Candidate]:
+    """Last of all, white notes that show only their shadowed corner (see
+    :mod:`vision.corners`); the shadows' direction comes from the pale notes found so far
+    (``known`` after its first ``n_colour``: a coloured note's own colour would pass for a
+    shadow)."""
+    shadow = shadow_direction(lab, known[n_colour:])
+    if shadow is None:
+        return []
+    quads = corner_hypotheses(segments, params, min_side, shadow)
+    if known and len(quads):
+        # one centred on a note already found is that note's own corner
+        centres = quads.mean(axis=1)
+        lo = np.array([q.min(axis=0) for q in known])
+        hi = np.array([q.max(axis=0) for q in known])
+        on = ((centres[:, None] >= lo[None]) & (centres[:, None] <= hi[None])).all(axis=2)
+        quads = quads[~on.any(axis=1)]
+    out: list[Candidate] = []
+    seen: dict[tuple[float, ...], bool] = {}
+    for quad in quads:
+        if not shadow_corner(lab, theirs, quad, shadow, known, seen):
+            continue
+        found = _paper_difference(lab, bg, quad)
+        if found is None or abs(found[1]) > FAINT_LIGHTNESS:
+            continue
+        out.append(Candidate(quad, "pair", 0.5))
+        known.append(quad)
     return out
 
 

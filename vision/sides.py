@@ -206,7 +206,7 @@ def outline_seen(lab: Float32, near: Mask, theirs: Mask, quad: FloatArray) -> bo
             return False
         if edge_support(near, a, b) >= SIDE_EDGE_SUPPORT:
             continue
-        if side_evidence(lab, a, b, _inward(centre, a, b))[0] < 1.0:
+        if side_evidence(lab, a, b, inward_normal(centre, a, b))[0] < 1.0:
             return False
     return True
 
@@ -255,11 +255,33 @@ def casts_shadow(lab: Float32, quad: FloatArray) -> bool:
     centre = quad.mean(axis=0)
     shadowed = []
     for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
-        shadowed.append(ridge_depth(lab, a, b, _inward(centre, a, b)) >= SHADOW_MIN)
+        shadowed.append(ridge_depth(lab, a, b, inward_normal(centre, a, b)) >= SHADOW_MIN)
     return any(shadowed[k] and shadowed[(k + 1) % 4] for k in range(4))
 
 
-def _inward(centre: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
+def drop_shadow(lab: Float32, a: FloatArray, b: FloatArray, inward: FloatArray) -> float:
+    """How much darker (L) the paper just outside side a–b (1-5 px out) is than the paper
+    further out (9-13 px): the drop shadow a note casts along the sides facing away from the
+    light, whatever the note's own colour; 0 where a marker line runs along the side."""
+    found = _profile(lab, a, b, inward, SLACK + MARGIN, 6)
+    if found is None:
+        return 0.0
+    profile, lined = found
+    light = profile[:, 0]
+    at = SLACK + MARGIN  # row of offset 0
+    if lined[at - 13 : at].any():
+        return 0.0
+    paper = float(light[at - 13 : at - 8].mean())
+    if float(light[at + 3 : at + 7].mean()) < paper - SHADOW_PALE:
+        return 0.0  # a darker note: its own colour would pass for a shadow a pixel off
+    return max(0.0, paper - float(light[at - 5 : at].min()))
+
+
+SHADOW_PALE = 3.0
+"""Most (L) a note may be darker than the paper for its sides' shadows to be measured."""
+
+
+def inward_normal(centre: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
     """The unit normal of side a–b that points into the quad whose centre is ``centre``."""
     d = b - a
     normal = np.array([-d[1], d[0]]) / max(float(np.hypot(*d)), 1e-9)
