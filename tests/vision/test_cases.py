@@ -25,7 +25,8 @@ CASES = (
     "shadow_band", "glare", "warm", "cool", "dim", "touching", "overlap", "rotated", "curled",
     "neon", "pastel", "white_notes", "bright_paper", "cream_paper", "mixed_sizes", "far_small",
     "small_notes", "distractor_tape", "distractor_magnet", "distractor_hand", "distractor_pen",
-    "whiteboard", "poster_cut_off", "blur", "motion_blur", "kpt",
+    "whiteboard", "poster_cut_off", "blur", "motion_blur", "kpt", "gradient", "vignette",
+    "laminated", "exif_3", "exif_8", "landscape", "notes_cut_off",
 )
 """The conditions issue 3 names, as the generator tags them."""
 
