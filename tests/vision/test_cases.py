@@ -26,7 +26,7 @@ CASES = (
     "neon", "pastel", "white_notes", "bright_paper", "cream_paper", "mixed_sizes", "far_small",
     "small_notes", "distractor_tape", "distractor_magnet", "distractor_hand", "distractor_pen",
     "whiteboard", "poster_cut_off", "blur", "motion_blur", "kpt", "gradient", "vignette",
-    "laminated", "exif_3", "exif_8", "landscape", "notes_cut_off",
+    "laminated", "exif_3", "exif_8", "landscape", "notes_cut_off", "flow", "poster_visible",
 )
 """The conditions issue 3 names, as the generator tags them."""
 
