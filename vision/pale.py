@@ -524,8 +524,8 @@ def _paper_difference(
 ) -> tuple[float, float, float] | None:
     """How the paper inside ``quad`` differs from the plain paper of the ring just outside it:
     (Lab distance with lightness weighted by half, lightness inside − outside, chroma
-    distance); ``None`` when
-    the inside is far darker than the poster paper there (no pale note) or no plain ring is
+    distance); ``None`` when the inside is far darker than the poster paper there (no pale
+    note, unless a pastel one: ``PASTEL_DARKER``, ``PASTEL_CHROMA``) or no plain ring is
     left."""
     centre = quad.mean(axis=0)
     short = max(1.0, min(side_lengths(quad)))

@@ -262,7 +262,8 @@ def casts_shadow(lab: Float32, quad: FloatArray) -> bool:
 def drop_shadow(lab: Float32, a: FloatArray, b: FloatArray, inward: FloatArray) -> float:
     """How much darker (L) the paper just outside side a–b (1-5 px out) is than the paper
     further out (9-13 px): the drop shadow a note casts along the sides facing away from the
-    light, whatever the note's own colour; 0 where a marker line runs along the side."""
+    light. Measured for notes about as light as the paper only (``SHADOW_PALE``); 0 for
+    others and where a marker line runs along the side."""
     found = _profile(lab, a, b, inward, SLACK + MARGIN, 6)
     if found is None:
         return 0.0
