@@ -53,15 +53,18 @@ def colour_candidates(
     _, parent, parent_boxes = label_regions(whole)
     # glare: a glossy note's paper lit whiter than the matte poster, and without its colour
     glare = (rel[..., 0] > GLARE_LIGHTER).astype(np.uint8) * 255
-    found = []
+    found: list[tuple[list[FloatArray], int]] = []
+    in_region: dict[int, list[FloatArray]] = {}
     for blob in components(mask):
         quads = _quads_of_blob(blob, lab[..., 0], params, min_side, glare)
         if quads:
-            found.append((blob, quads, _region_of(blob, parent)))
+            label = _region_of(blob, parent)
+            found.append((quads, label))
+            in_region.setdefault(label, []).extend(quads)
     out: list[Candidate] = []
-    for blob, quads, label in found:
+    for quads, label in found:
         # notes of one colour touching make one region that the opening parted again
-        siblings = [q for other, qs, lb in found if lb == label and other is not blob for q in qs]
+        siblings = [q for q in in_region[label] if not any(q is own for own in quads)]
         if _covers_its_blob(quads, label, parent, parent_boxes, lab, siblings):
             out.extend(Candidate(q, "colour", 0.95) for q in quads if _light_as_paper(lab, bg, q))
     return out
@@ -126,8 +129,13 @@ def _colour_near(lab: Float32, quad: FloatArray, ref: FloatArray) -> bool:
     box, inside = local_mask(lab.shape, quad)
     if not inside.any():
         return False
-    d = channel_medians(lab[box], inside) - ref
-    return bool(d[0] ** 2 / 4 + d[1] ** 2 + d[2] ** 2 <= SAME_COLOUR**2)
+    return bool(_alike(channel_medians(lab[box], inside) - ref))
+
+
+def _alike(d: NDArray[np.floating]) -> NDArray[np.bool_]:
+    """Whether Lab differences ``d`` (…×3) are within ``SAME_COLOUR``, lightness weighted by
+    half (light varies across one note more than its colour does)."""
+    return np.asarray(d[..., 0] ** 2 / 4 + d[..., 1] ** 2 + d[..., 2] ** 2 <= SAME_COLOUR**2)
 
 
 def _same_colour_area(
@@ -150,8 +158,7 @@ def _same_colour_area(
     if not theirs.any():
         return int(np.count_nonzero(region)), None  # no colour of their own to compare with
     ref = channel_medians(patch, theirs)
-    d = patch - ref.astype(np.float32)
-    near = d[..., 0] ** 2 / 4 + d[..., 1] ** 2 + d[..., 2] ** 2 <= SAME_COLOUR**2
+    near = _alike(patch - ref.astype(np.float32))
     return int(np.count_nonzero(near & region)), np.asarray(ref, np.float64)
 
 

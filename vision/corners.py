@@ -119,26 +119,18 @@ def shadow_corner(
     quad: FloatArray,
     shadow: FloatArray,
     known: list[FloatArray],
-    seen: dict[tuple[float, ...], bool] | None = None,
 ) -> bool:
     """Whether the hypothesis ``quad`` is a white note seen by its shadowed corner: not on a
-    note already found, and a drop shadow along both sides facing ``shadow``. ``seen`` keeps
-    each arm's verdict: hypotheses share arms."""
+    note already found, and a drop shadow along both sides facing ``shadow``."""
     centre = quad.mean(axis=0)
     if inside_any((float(centre[0]), float(centre[1])), known):
         return False
-    seen = {} if seen is None else seen
     shaded = 0
     for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
         inward = inward_normal(centre, a, b)
         if float(-inward @ shadow) < ARM_AGREE:
             continue
-        ends = sorted([tuple(np.round(a, 1)), tuple(np.round(b, 1))])
-        key = (*ends[0], *ends[1], *np.round(inward, 1))
-        if key not in seen:
-            seen[key] = edge_support(theirs, a, b) < 0.5 and (
-                drop_shadow(lab, a, b, inward) >= SHADOW_DEPTH)
-        if not seen[key]:
+        if edge_support(theirs, a, b) >= 0.5 or drop_shadow(lab, a, b, inward) < SHADOW_DEPTH:
             return False
         shaded += 1
     return shaded == 2

@@ -97,14 +97,10 @@ def _side_pairs(
     if not len(quads):
         return []
     out: list[Candidate] = []
+    # a hypothesis centred on a note already found is that note's own sides
+    off_known = _off_known(quads, known)
+    quads, by_joined = quads[off_known], by_joined[off_known]
     centres = quads.mean(axis=1)
-    if known:
-        # a hypothesis centred on a note already found is that note's own sides
-        lo = np.array([q.min(axis=0) for q in known])
-        hi = np.array([q.max(axis=0) for q in known])
-        on_known = ((centres[:, None] >= lo[None]) & (centres[:, None] <= hi[None])).all(axis=2)
-        off_known = ~on_known.any(axis=1)
-        quads, centres, by_joined = quads[off_known], centres[off_known], by_joined[off_known]
     # several segment pairs (two channels, broken sides) describe the same place: keep one
     cell = np.round(centres / max(2.0, PAIR_CELL * min_side)).astype(np.int64)
     _, first = np.unique(cell, axis=0, return_index=True)
@@ -159,17 +155,10 @@ def _shadow_corners(
     if shadow is None:
         return []
     quads = corner_hypotheses(segments, params, min_side, shadow)
-    if known and len(quads):
-        # one centred on a note already found is that note's own corner
-        centres = quads.mean(axis=1)
-        lo = np.array([q.min(axis=0) for q in known])
-        hi = np.array([q.max(axis=0) for q in known])
-        on = ((centres[:, None] >= lo[None]) & (centres[:, None] <= hi[None])).all(axis=2)
-        quads = quads[~on.any(axis=1)]
+    quads = quads[_off_known(quads, known)]  # one centred on a found note is its own corner
     out: list[Candidate] = []
-    seen: dict[tuple[float, ...], bool] = {}
     for quad in quads:
-        if not shadow_corner(lab, theirs, quad, shadow, known, seen):
+        if not shadow_corner(lab, theirs, quad, shadow, known):
             continue
         found = _paper_difference(lab, bg, quad)
         if found is None or abs(found[1]) > FAINT_LIGHTNESS:
@@ -241,6 +230,18 @@ def _profiled_pair(
         return None
     # the weakest evidence of all: any room or side pair at the same place wins
     return Candidate(quad, "pair", round(0.45 + 0.4 * min(outline_support(near, quad), 0.5), 3))
+
+
+def _off_known(quads: FloatArray, known: list[FloatArray]) -> NDArray[np.bool_]:
+    """Which of ``quads`` (K×4×2) are centred outside the bounding boxes of the ``known``
+    notes (a cheap test for many hypotheses at once)."""
+    if not known or not len(quads):
+        return np.ones(len(quads), bool)
+    centres = quads.mean(axis=1)
+    lo = np.array([q.min(axis=0) for q in known])
+    hi = np.array([q.max(axis=0) for q in known])
+    on = ((centres[:, None] >= lo[None]) & (centres[:, None] <= hi[None])).all(axis=2)
+    return np.asarray(~on.any(axis=1))
 
 
 def _pair_hypotheses(
