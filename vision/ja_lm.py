@@ -107,14 +107,18 @@ def most_plausible(reads: Sequence[Reading], cost: Callable[[str], float], weigh
                    odd_cost: float) -> Reading:
     """The reading with the lowest ``cost(text) + weight · −log p``, where a reading pays
     ``odd_cost`` for each character it has fewer than the longest (a reading that dropped a
-    line must not win by being short); an empty reading never wins over a non-empty one."""
+    line must not win by being short) — scaled by how confident the longest reading is next
+    to it (a confident 照合 must not lose to 昭八△□ read across its column at 0.25); an empty
+    reading never wins over a non-empty one."""
     lengths = [len("".join(r[0].split())) for r in reads]
     longest = max(lengths)
+    longest_conf = max(r[1] for r, n in zip(reads, lengths, strict=True) if n == longest)
 
     def score(k: int) -> float:
         if not lengths[k]:
             return math.inf
+        trust = min(1.0, longest_conf / max(reads[k][1], 1e-6))
         return (cost("".join(reads[k][0].split())) + weight * reads[k][2]
-                + odd_cost * (longest - lengths[k]))
+                + odd_cost * trust * (longest - lengths[k]))
 
     return reads[min(range(len(reads)), key=score)]

@@ -23,7 +23,7 @@ from app.evaluate_ocr import run_ocr_bench
 from app.ocr_crops import make_crops, render_note
 from app.ocr_setup import build_ocr_engine
 from photogen.spec import COLORS, FontClass
-from vision.ja_lm import JapaneseLm, rescore
+from vision.ja_lm import JapaneseLm, most_plausible, rescore
 from vision.ocr import TesseractEngine
 from vision.ocr_eval import EvalItem, cer, score
 from vision.ocr_ppocr import PpOcrEngine, probe_ppocr
@@ -346,6 +346,30 @@ def test_language_model_prefers_japanese() -> None:
     assert rescore(positions, lm.cost, 1000.0) == [0, 0, 1, 0, 0]
     assert rescore(positions, lm.cost, 1e6) == [0, 0, 0, 0, 0]  # the recogniser outweighs it
     assert rescore([[("a", 0.9)], [("b", 0.8)]], lm.cost, 1000.0) == [0, 0]
+
+
+def test_most_plausible_reading_weighs_missing_characters_by_confidence() -> None:
+    lm = JapaneseLm()
+    # a confident 照合 against the same column read across as four lines (measured readings)
+    column = ("照合", 1.0, 0.0, "vertical")
+    across = ("昭\n八\n△\n□", 0.25, 4.6, "horizontal")
+    assert most_plausible([column, across], lm.cost, 1000.0, 5000.0) == column
+    # a reading that dropped a line still loses to the whole note read as confidently
+    whole = ("申請書を\n受付", 0.9, 0.3, "horizontal")
+    dropped = ("申請書を", 0.95, 0.1, "horizontal")
+    assert most_plausible([dropped, whole], lm.cost, 1000.0, 5000.0) == whole
+    # ... and to a doubtful one (紙の保管場所がない, measured readings)
+    long_ = ("紙の\n堡警」所が\nない", 0.43, 3.0, "vertical")
+    short = ("紙の\n所か", 0.50, 2.0, "vertical")
+    assert most_plausible([long_, short], lm.cost, 1000.0, 5000.0) == long_
+
+
+@pytest.mark.parametrize(("color", "ink", "seed"), [("yellow", "red", 11), ("pink", "blue", 32)])
+def test_short_column_not_lost_to_a_reading_across_it(
+        pp: PpOcrEngine, color: str, ink: str, seed: int) -> None:
+    # 照合 was read 昭/三/△/□ (four lines, confidence 0.25) and that reading won by length
+    res = pp.read(render_note("照合", "print", "vertical", color, ink, seed=seed))
+    assert (res.text, res.writing) == ("照合", "vertical")
 
 
 def test_choon_candidate_where_a_katakana_is_followed_by_a_gap() -> None:
