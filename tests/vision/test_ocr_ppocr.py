@@ -386,7 +386,7 @@ def test_choon_candidate_where_a_katakana_is_followed_by_a_gap() -> None:
 
 def test_look_alike_kana_and_kanji_chosen_by_the_words() -> None:
     lm = JapaneseLm()
-    chars = ["", "入", "カ", "力", "ド", "ー"]
+    chars = ["", "入", "カ", "力", "ド", "ー", "押", "寸", "す", "法", "印", "を"]
     allowed = np.ones(len(chars), bool)
 
     def read(*seq: int) -> str:
@@ -398,6 +398,9 @@ def test_look_alike_kana_and_kanji_chosen_by_the_words() -> None:
 
     assert read(1, 2) == "入力"  # 入カ
     assert read(2, 5, 4) == "カード"  # stays katakana
+    assert read(10, 11, 6, 7) == "印を押す"  # す's loop filled by a heavy stroke: 押寸
+    assert read(7, 9) == "寸法"  # a real 寸 stays
+    assert read(6, 7) == "押寸"  # offered at 0.003, the twin needs a large gain in the words
 
 
 def test_two_views_pool_their_candidates() -> None:
