@@ -74,6 +74,7 @@ from vision.ppocr_decode import (  # noqa: E402
     note_confidence,
     pad_line,
     rec_input,
+    upright_fits,
 )
 from vision.ppocr_fold import folded_model  # noqa: E402
 from vision.ppocr_steps import (  # noqa: E402
@@ -327,10 +328,13 @@ class PpOcrEngine:
         doubtful = [i for i, r in enumerate(reads) if r.score < p.upright_below]
         views = [(i, alternative(i)) for i in doubtful] if alternative else []
         alts = [(i, a) for i, a in views if a is not None]
+        expected = [max(1, round(im.shape[1] / max(1, im.shape[0]))) for im in images]
         if alts:
             alt_reads = self._read_lines([a for _, a in alts], top, deadline)
             for (i, _), alt in zip(alts, alt_reads, strict=True):
-                if models.lm is not None:  # both views' candidates go to the language model
+                if upright_fits(alt, reads[i], expected[i]):
+                    reads[i] = alt
+                elif models.lm is not None:  # both views' candidates go to the language model
                     reads[i] = merge_views(reads[i], alt, p.lm_top + 1)
                 elif alt.text.strip() and alt.score > reads[i].score:
                     reads[i] = alt
@@ -339,7 +343,6 @@ class PpOcrEngine:
         if vertical and models.lm is not None and p.choon_gap > 0:
             reads = [choon_candidates(r, p.choon_gap) for r in reads]
         reads = self._with_lm(reads, lines)
-        expected = [max(1, round(im.shape[1] / max(1, im.shape[0]))) for im in images]
         text, probs = assemble(reads, lines, self.params.min_line_score, expected)
         nll = -sum(math.log(max(q, 1e-3)) for q in probs)
         return text, note_confidence(probs) if text else 0.0, nll

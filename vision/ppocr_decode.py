@@ -164,6 +164,23 @@ def choon_candidates(read: LineRead, gap: float = CHOON_GAP) -> LineRead:
     return LineRead(read.text, read.probs, tuple(alts), tuple(frames))
 
 
+FIT_SURE = 0.95
+"""An upright view read at least this confidently may replace a doubtful column reading."""
+FIT_DOUBT = 0.8
+"""Column readings below this are doubtful enough to be replaced."""
+
+
+def upright_fits(upright: LineRead, read: LineRead, expected: int) -> bool:
+    """The upright view of a 縦書き column replaces the column's doubtful reading when only
+    it has as many characters as the column is long and it is read confidently (出力 read
+    出男力 at 0.75 turned on its side, 出力 at 0.999 upright). A box barely longer than wide
+    (several columns merged, or one character) says nothing about its length, and a column
+    read fairly well is kept: upright, a 縦書き ー is often lost (バ1を確認 at 0.86 is
+    バーを確認, upright バを確認 at 1.0)."""
+    return (expected >= 2 and len(upright.alts) == expected != len(read.alts)
+            and upright.score >= FIT_SURE and read.score < FIT_DOUBT)
+
+
 def pad_line(line: Image, share: float) -> Image:
     """``line`` with ``share`` of its height added on every side (edge pixels repeated): the
     second view of a doubtful line."""

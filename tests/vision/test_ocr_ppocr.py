@@ -32,6 +32,7 @@ from vision.ppocr_decode import (
     choon_candidates,
     ctc_decode,
     merge_views,
+    upright_fits,
     with_choices,
 )
 from vision.ppocr_steps import PpParams, db_boxes, reading_order, upright_column
@@ -370,6 +371,28 @@ def test_short_column_not_lost_to_a_reading_across_it(
     # 照合 was read 昭/三/△/□ (four lines, confidence 0.25) and that reading won by length
     res = pp.read(render_note("照合", "print", "vertical", color, ink, seed=seed))
     assert (res.text, res.writing) == ("照合", "vertical")
+
+
+def _line(text: str, p: float) -> LineRead:
+    return LineRead(text, (p,) * len(text), tuple(((c, p),) for c in text))
+
+
+def test_upright_view_replaces_a_doubtful_column_only_when_its_length_fits() -> None:
+    assert upright_fits(_line("出力", 0.999), _line("出男力", 0.75), 2)
+    assert upright_fits(_line("確認", 0.997), _line("", 0.0), 2)
+    assert not upright_fits(_line("バを確認", 1.0), _line("バ1を確認", 0.86), 4)  # ー lost
+    assert not upright_fits(_line("で", 0.998), _line("郵送で返送", 0.5), 1)  # merged box
+    assert not upright_fits(_line("出力", 0.9), _line("出男力", 0.75), 2)  # not sure enough
+
+
+@pytest.mark.parametrize(("seed", "k", "truth"),
+                         [(20, 25, "帳票を出力"), (23, 111, "届出書を確認")])
+def test_short_columns_read_upright_when_turned_reading_does_not_fit(
+        pp: PpOcrEngine, seed: int, k: int, truth: str) -> None:
+    # 出力 was read 出男力 (turned on its side), 確認 not at all (generated crops, measured)
+    item = make_crops(20, seed)[k][0]
+    assert item.truth == truth
+    assert pp.read(item.crop).text.replace("\n", "") == truth
 
 
 def test_choon_candidate_where_a_katakana_is_followed_by_a_gap() -> None:
