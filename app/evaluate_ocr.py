@@ -177,7 +177,7 @@ def _peak_main(engine: str) -> int:
     return 0
 
 
-def compare(engines: Sequence[str] = ENGINES, *, per_class: int = 20, seed: int = 11,
+def compare(engines: Sequence[str] = ENGINES, *, per_class: int = 60, seed: int = 11,
             photo: bool = False, workers: int = 2, memory: bool = False,
             tessdata: Path = TESSDATA
             ) -> tuple[list[EngineResult], list[tuple[EvalItem, CropInfo]]]:
@@ -325,7 +325,7 @@ def format_end_to_end(results: dict[str, tuple[dict[str, float], dict[str, int]]
     return lines
 
 
-def run_ocr_bench(engines: Sequence[str] = ENGINES, *, per_class: int = 20, seed: int = 11,
+def run_ocr_bench(engines: Sequence[str] = ENGINES, *, per_class: int = 60, seed: int = 11,
                   photo: bool = True, workers: int = 2, memory: bool = True) -> list[str]:
     """What ``make bench`` prints for OCR: the side-by-side table as lines.
 
@@ -346,7 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m app.evaluate_ocr`` (also ``fusen eval-ocr``)."""
     p = argparse.ArgumentParser(prog="fusen eval-ocr")
     p.add_argument("--engines", default=",".join(ENGINES), help="comma-separated engine names")
-    p.add_argument("--per-class", type=int, default=20, help="crops per font class × writing")
+    p.add_argument("--per-class", type=int, default=60, help="crops per font class × writing")
     p.add_argument("--seed", type=int, default=11, help="crop-set seed (11: not used for tuning)")
     p.add_argument("--photo", action="store_true", help="also time a 12 MP 40-note photo")
     p.add_argument("--workers", type=int, default=2, help="processes for the photo timing")
