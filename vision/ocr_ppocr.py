@@ -86,6 +86,7 @@ from vision.ppocr_steps import (  # noqa: E402
     det_input,
     elongation,
     ink_coverage,
+    ink_line_count,
     ink_lines,
     ink_mask_of,
     reading_order,
@@ -258,6 +259,7 @@ class PpOcrEngine:
         by_box = box_writing(boxes)
         writing = by_box or by_ink  # square boxes only: the ink profiles decide
         text, conf, nll = "", 0.0, 0.0
+        lines: list[list[int]] = []
         if boxes:
             lines = reading_order(boxes, writing)
             def upright(i: int) -> Image | None:
@@ -268,7 +270,9 @@ class PpOcrEngine:
                                         deadline, upright if p.upright_below > 0 else None,
                                         writing == "vertical")
             conf *= min(1.0, ink_coverage(small, scale, boxes) / p.min_coverage)
-        if conf < p.reread_below or by_box != by_ink or self._odd(text):
+        # the ink shows more lines than were read: the detector merged two close columns
+        merged = bool(text) and ink_line_count(small, writing) > len(lines)
+        if conf < p.reread_below or by_box != by_ink or self._odd(text) or merged:
             text, conf, writing = self._reread(crop, (text, conf, nll, writing), by_ink,
                                                deadline)
         text = fix_long_vowel(text, writing == "vertical")

@@ -331,6 +331,14 @@ def ink_coverage(mask: NDArray[np.bool_], scale: float, boxes: Sequence[Box]) ->
     return float((mask & inside.astype(bool)).sum() / total)
 
 
+def ink_line_count(mask: NDArray[np.bool_], writing: Writing) -> int:
+    """How many lines (or 縦書き columns) the ink profile of ``mask`` shows (0: no ink)."""
+    if not mask.any():
+        return 0
+    y0, y1, x0, x1 = ink_box(mask, margin=0)
+    return len(line_cuts(mask[y0:y1, x0:x1], writing)) + 1
+
+
 def ink_lines(crop: Image, mask: NDArray[np.bool_], writing: Writing) -> list[Image]:
     """The colour crop cut into lines (or 縦書き columns, right to left, turned to read left to
     right) where the ink profile has gaps: the second reading when the detector merged lines.

@@ -395,6 +395,14 @@ def test_short_columns_read_upright_when_turned_reading_does_not_fit(
     assert pp.read(item.crop).text.replace("\n", "") == truth
 
 
+def test_note_read_again_when_its_ink_shows_more_lines_than_were_read(pp: PpOcrEngine) -> None:
+    # 支払いを | 確認 in bold print, the columns close: one box, read 騒いを at 0.61 (measured)
+    item = make_crops(20, 38)[30][0]
+    assert item.truth == "支払いを確認"
+    text = pp.read(item.crop).text.replace("\n", "")
+    assert text.startswith("支払いを") and len(text) == 6
+
+
 def test_choon_candidate_where_a_katakana_is_followed_by_a_gap() -> None:
     read = LineRead("デタを", (0.99, 0.99, 0.99), ((("デ", 0.99),), (("タ", 0.99),),
                                                  (("を", 0.99),)), (2, 12, 16))
