@@ -270,9 +270,9 @@ class PpOcrEngine:
                                         deadline, upright if p.upright_below > 0 else None,
                                         writing == "vertical")
             conf *= min(1.0, ink_coverage(small, scale, boxes) / p.min_coverage)
-        # the ink shows more lines than were read: the detector merged two close columns
-        merged = bool(text) and ink_line_count(small, writing) > len(lines)
-        if conf < p.reread_below or by_box != by_ink or self._odd(text) or merged:
+        if (conf < p.reread_below or by_box != by_ink or self._odd(text)
+                # the ink shows more lines than were read: two close columns in one box
+                or (bool(text) and ink_line_count(small, writing) > len(lines))):
             text, conf, writing = self._reread(crop, (text, conf, nll, writing), by_ink,
                                                deadline)
         text = fix_long_vowel(text, writing == "vertical")

@@ -79,6 +79,7 @@ IPAdic units) picks the twin, not a word the dictionary merely likes better (寸
 
 def _look_alike(*groups: tuple[Sequence[tuple[str, str]], float]
                 ) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Each character of the ``(pairs, share)`` groups with its twins, both ways round."""
     table: dict[str, list[tuple[str, float]]] = {}
     for pairs, share in groups:
         for a, b in pairs:

@@ -259,6 +259,10 @@ def casts_shadow(lab: Float32, quad: FloatArray) -> bool:
     return any(shadowed[k] and shadowed[(k + 1) % 4] for k in range(4))
 
 
+SHADOW_PALE = 3.0
+"""Most (L) a note may be darker than the paper for its sides' shadows to be measured."""
+
+
 def drop_shadow(lab: Float32, a: FloatArray, b: FloatArray, inward: FloatArray) -> float:
     """How much darker (L) the paper just outside side a–b (1-5 px out) is than the paper
     further out (9-13 px): the drop shadow a note casts along the sides facing away from the
@@ -277,9 +281,6 @@ def drop_shadow(lab: Float32, a: FloatArray, b: FloatArray, inward: FloatArray) 
         return 0.0  # a darker note: its own colour would pass for a shadow a pixel off
     return max(0.0, paper - float(light[at - 5 : at].min()))
 
-
-SHADOW_PALE = 3.0
-"""Most (L) a note may be darker than the paper for its sides' shadows to be measured."""
 
 
 def inward_normal(centre: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
